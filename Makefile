@@ -1,0 +1,41 @@
+# portcap — two commands on a fresh machine: `make run` and `make test`.
+# Each bootstraps uv (into .tools/) and the locked virtual environment (.venv/) by itself.
+PYTHON ?= python3
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
+VENV_STAMP := .venv/.portcap-synced
+RUN := $(UV) run --frozen --no-sync
+
+.PHONY: run test lint typecheck bench clean env
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/python -m pip install --quiet "uv==$(UV_VERSION)"
+
+$(VENV_STAMP): $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON)
+	touch $@
+
+env: $(VENV_STAMP)
+
+run: $(VENV_STAMP)
+	$(RUN) portcap ships src/portcap/data/ais/marinecadastre-2022-01-03-socal.csv --out out/ships.csv
+
+test: $(VENV_STAMP)
+	$(RUN) ruff check src tests bench
+	$(RUN) ruff format --check src tests bench
+	$(RUN) mypy
+	$(RUN) pytest
+
+lint: $(VENV_STAMP)
+	$(RUN) ruff check --fix src tests bench
+	$(RUN) ruff format src tests bench
+
+typecheck: $(VENV_STAMP)
+	$(RUN) mypy
+
+bench: $(VENV_STAMP)
+	$(RUN) python bench/bench_ships.py
+
+clean:
+	rm -rf .tools .venv out .pytest_cache .mypy_cache .ruff_cache

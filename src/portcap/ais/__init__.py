@@ -1,0 +1,3 @@
+"""AIS: read, clean (with a quarantine), operating modes and activity intervals."""
+
+from __future__ import annotations

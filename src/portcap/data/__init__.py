@@ -1,0 +1,1 @@
+"""Packaged data: factor tables, geography and the default AIS snapshot."""
