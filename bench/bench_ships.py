@@ -1,0 +1,142 @@
+"""Benchmark: ``portcap ships`` on 2 million AIS reports against ``pandas.read_csv``.
+
+Both are measured in the same run, alternately, and reported as ratios, because the
+machines this runs on are noisy:
+
+* time: the whole ship inventory (read, clean, intervals and modes, vessels, emissions,
+  write Parquet) through the public API, against ``pandas.read_csv`` of the same file,
+  in this process; and the ``portcap ships`` command against a ``python -c
+  "pandas.read_csv(...)"`` command, each in a fresh interpreter;
+* memory: peak resident memory of the ``portcap ships`` command against the file size
+  (target: under 2x), and the same after subtracting the interpreter with portcap's
+  libraries imported.
+
+Usage: ``make bench`` or ``python bench/bench_ships.py [--reports N] [--repeat R]``.
+The synthetic file (see ``synthetic_ais.py``) is cached under ``bench/_work/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import synthetic_ais  # noqa: E402
+from portcap import engine, output  # noqa: E402
+
+WORK = Path(__file__).parent / "_work"
+
+
+def _child_peak_rss_mb(command: list[str]) -> tuple[float, float]:
+    """Run a command in a fresh process; return (wall seconds, peak RSS in MB)."""
+    script = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+        "wall = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024\n"
+        "print(wall, peak)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, *command], check=True, capture_output=True, text=True
+    )
+    wall, peak = out.stdout.split()
+    return float(wall), float(peak)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--reports", type=int, default=2_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    path = synthetic_ais.write(WORK / f"synthetic-ais-{args.reports}.csv", args.reports)
+    size_mb = path.stat().st_size / 1e6
+    print(f"input: {path.name}, {args.reports:,} reports, {size_mb:,.1f} MB")
+
+    pandas_s: list[float] = []
+    portcap_s: list[float] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "ships.parquet"
+        for _ in range(args.repeat):
+            t = time.perf_counter()
+            frame = pd.read_csv(path)
+            pandas_s.append(time.perf_counter() - t)
+            del frame
+            t = time.perf_counter()
+            run = engine.run_ships(path)
+            output.write_ships_run(run, out)
+            portcap_s.append(time.perf_counter() - t)
+        stages = run.timings_s
+        rows = len(run.emissions)
+    in_process = min(portcap_s) / min(pandas_s)
+    print(
+        f"in process: pandas.read_csv {min(pandas_s):.2f} s, portcap ships {min(portcap_s):.2f} s"
+        f" -> ratio {in_process:.2f} (target <= 1.0)"
+    )
+    print(
+        "  stages: "
+        + ", ".join(f"{k} {v:.2f} s" for k, v in stages.items())
+        + f"; {rows:,} emission rows"
+    )
+
+    python = sys.executable
+    with tempfile.TemporaryDirectory() as tmp:
+        cli = [
+            python,
+            "-m",
+            "portcap.cli",
+            "ships",
+            str(path),
+            "--out",
+            str(Path(tmp) / "ships.parquet"),
+            "--quiet",
+        ]
+        read_only = [python, "-c", f"import pandas; pandas.read_csv({str(path)!r})"]
+        imports = [python, "-c", "import portcap.engine, portcap.output, portcap.cli"]
+        cli_runs = [_child_peak_rss_mb(cli) for _ in range(args.repeat)]
+        pandas_runs = [_child_peak_rss_mb(read_only) for _ in range(args.repeat)]
+        import_runs = [_child_peak_rss_mb(imports) for _ in range(2)]
+    cli_wall = min(r[0] for r in cli_runs)
+    pandas_wall = min(r[0] for r in pandas_runs)
+    peak = max(r[1] for r in cli_runs)
+    pandas_peak = max(r[1] for r in pandas_runs)
+    baseline = max(r[1] for r in import_runs)
+    print(
+        f"commands: python -c pandas.read_csv {pandas_wall:.2f} s, portcap ships "
+        f"{cli_wall:.2f} s -> ratio {cli_wall / pandas_wall:.2f}"
+    )
+    print(
+        f"memory: portcap ships peak {peak:,.0f} MB = {peak / size_mb:.2f} x file size "
+        f"(target < 2); above the {baseline:,.0f} MB of the interpreter with imports: "
+        f"{(peak - baseline) / size_mb:.2f} x; pandas.read_csv peak {pandas_peak:,.0f} MB = "
+        f"{pandas_peak / size_mb:.2f} x"
+    )
+    result = {
+        "reports": args.reports,
+        "file_mb": round(size_mb, 1),
+        "time_ratio_in_process": round(in_process, 3),
+        "time_ratio_commands": round(cli_wall / pandas_wall, 3),
+        "peak_memory_ratio": round(peak / size_mb, 3),
+        "peak_memory_ratio_above_imports": round((peak - baseline) / size_mb, 3),
+        "stages_s": {k: round(v, 3) for k, v in stages.items()},
+        "cpu_count": os.cpu_count(),
+        "max_rss_self_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    }
+    WORK.mkdir(exist_ok=True)
+    (WORK / "bench_ships.json").write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,716 @@
+"""Clean AIS pings, and account for every row that is dropped or changed.
+
+:func:`clean_pings` takes the canonical pings of :mod:`portcap.ais.read` and
+
+1. sets AIS "not available" codes and impossible values to null (the row is kept and the
+   change recorded): SOG 102.3 kn, COG 360 deg, heading 511, draft/length/width 0 m, and
+   IMO numbers that fail the check digit;
+2. drops rows that cannot be used: invalid or non-ship MMSI, no time, position missing or
+   out of range (including the 91/181 "not available" codes), SOG above a ceiling,
+   duplicates, and position jumps that imply an impossible speed;
+3. sorts by ``mmsi, timestamp`` and records the reports that were out of order.
+
+Every change and every drop is one row of the quarantine table (reason codes in
+:data:`portcap.ais.schema.QUARANTINE_REASONS`), and ``counts`` tallies them by reason, so
+``len(input) == len(result.pings) + (result.quarantine["action"] == "dropped").sum()``.
+Everything is vectorised polars; the only loop is over rounds of the jump filter.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+import polars as pl
+
+from portcap.ais.schema import (
+    QUARANTINE_REASONS,
+    check_ais_pings,
+    conform_ais_pings,
+    empty_quarantine,
+    quarantine_rows,
+)
+
+__all__ = [
+    "COG_NOT_AVAILABLE_DEG",
+    "EARTH_MEAN_RADIUS_NMI",
+    "HEADING_NOT_AVAILABLE_DEG",
+    "LATITUDE_NOT_AVAILABLE_DEG",
+    "LONGITUDE_NOT_AVAILABLE_DEG",
+    "SAR_AIRCRAFT_MMSI_PREFIX",
+    "SHIP_MMSI_RANGE",
+    "SOG_NOT_AVAILABLE_KN",
+    "CleanResult",
+    "clean_pings",
+    "haversine_distance_nmi",
+    "write_quarantine",
+]
+
+#: Mean Earth radius R1 = 6371.0088 km (IUGG; Moritz, 2000, "Geodetic Reference System
+#: 1980", J. Geodesy 74, 128-133, doi:10.1007/s001900050278) in nautical miles
+#: (1 nmi = 1852 m exactly).
+EARTH_MEAN_RADIUS_NMI: float = 6371.0088 / 1.852
+
+# "Not available" codes of the AIS position report, ITU-R M.1371-5 (2014), Annex 2,
+# §3.3.8.2, Table 45 (message 1-3 fields): SOG 1023 (= 102.3 kn), longitude 181 deg,
+# latitude 91 deg, COG 3600 (= 360.0 deg), true heading 511.
+#: SOG meaning "not available" [kn].
+SOG_NOT_AVAILABLE_KN: float = 102.3
+#: COG meaning "not available" [deg].
+COG_NOT_AVAILABLE_DEG: float = 360.0
+#: True heading meaning "not available" [deg].
+HEADING_NOT_AVAILABLE_DEG: float = 511.0
+#: Latitude meaning "not available" [deg].
+LATITUDE_NOT_AVAILABLE_DEG: float = 91.0
+#: Longitude meaning "not available" [deg].
+LONGITUDE_NOT_AVAILABLE_DEG: float = 181.0
+# SOG and COG are sent in 0.1 units; values within half a unit of a code are that code.
+_CODE_TOLERANCE = 0.05
+
+#: MMSI range kept as ships. ITU-R M.585-9 (2022), Annex 1: ship stations are
+#: ``MIDxxxxxx`` with an MID of 201-775 (first digit 2-7). Group calls (``0MIDxxxxx``)
+#: and coast stations (``00MIDxxxx``) are below the range; handheld VHF (``8MIDxxxxx``),
+#: auxiliary craft (``98MIDxxxx``), AtoN (``99MIDxxxx``) and AIS-SART/MOB/EPIRB
+#: (``970``/``972``/``974xxxxxx``) above it. The lower bound is 100000000, not
+#: 200000000, so that boats broadcasting a mis-configured MID starting with 1 (e.g. a
+#: San Diego pilot boat in the bundled MarineCadastre snapshot, 122292919) are kept.
+SHIP_MMSI_RANGE: tuple[int, int] = (100_000_000, 799_999_999)
+#: SAR aircraft ``111MIDxxx`` (ITU-R M.585-9, Annex 1, §5): inside the range, not ships.
+SAR_AIRCRAFT_MMSI_PREFIX: int = 111
+
+_MMSI_MAX = 999_999_999  # 9 digits
+_MICROSECONDS_PER_HOUR = 3.6e9
+_POSITION = "_position"
+
+
+@dataclass(frozen=True)
+class CleanResult:
+    """What :func:`clean_pings` returns.
+
+    Attributes
+    ----------
+    pings
+        Cleaned pings, canonical schema, sorted by ``mmsi, timestamp``.
+    quarantine
+        One row per dropped row and per changed value (schema
+        :func:`~portcap.ais.schema.quarantine_schema`); not sorted.
+    counts
+        Reason code -> number of quarantine rows, for every clean-stage code (zeros
+        included).
+    """
+
+    pings: pl.DataFrame
+    quarantine: pl.DataFrame
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def haversine_distance_nmi(
+    latitude_1_deg: Any, longitude_1_deg: Any, latitude_2_deg: Any, longitude_2_deg: Any
+) -> Any:
+    r"""Great-circle distance between two points on a spherical Earth.
+
+    Parameters
+    ----------
+    latitude_1_deg, longitude_1_deg
+        First point [deg].
+    latitude_2_deg, longitude_2_deg
+        Second point [deg].
+
+    Returns
+    -------
+    float, numpy.ndarray, pandas.Series, polars.Series or polars.Expr
+        Distance [nmi], of the type of the inputs (only numpy ufuncs are used, so
+        pandas indexes are kept and polars expressions stay lazy).
+
+    Notes
+    -----
+    The haversine formula with the mean Earth radius :math:`R` =
+    :data:`EARTH_MEAN_RADIUS_NMI`:
+
+    .. math::
+
+        d = 2 R \arcsin\sqrt{\sin^2\frac{\varphi_2-\varphi_1}{2}
+            + \cos\varphi_1 \cos\varphi_2 \sin^2\frac{\lambda_2-\lambda_1}{2}}
+
+    The sphere differs from the WGS84 ellipsoid by up to about 0.5 %, which is well
+    inside what a speed plausibility test needs. Valid for any pair of points.
+
+    References
+    ----------
+    Sinnott, R. W. (1984). Virtues of the haversine. Sky and Telescope 68(2), 159.
+
+    Examples
+    --------
+    One degree of latitude is about 60 nmi:
+
+    >>> print(f"{haversine_distance_nmi(0.0, 0.0, 1.0, 0.0):.3f}")
+    60.041
+    >>> import numpy as np
+    >>> lon = np.array([-118.2, -118.1])
+    >>> haversine_distance_nmi(33.7, -118.2, 33.7, lon).round(3)
+    array([0.   , 4.995])
+    """
+    if any(
+        isinstance(x, pl.Expr)
+        for x in (latitude_1_deg, longitude_1_deg, latitude_2_deg, longitude_2_deg)
+    ):
+        return _haversine_expr(latitude_1_deg, longitude_1_deg, latitude_2_deg, longitude_2_deg)
+    phi_1 = np.radians(latitude_1_deg)
+    phi_2 = np.radians(latitude_2_deg)
+    half_dphi = (phi_2 - phi_1) / 2.0
+    half_dlambda = (np.radians(longitude_2_deg) - np.radians(longitude_1_deg)) / 2.0
+    a = np.sin(half_dphi) ** 2 + np.cos(phi_1) * np.cos(phi_2) * np.sin(half_dlambda) ** 2
+    return 2.0 * EARTH_MEAN_RADIUS_NMI * np.arcsin(np.sqrt(a))
+
+
+def _haversine_expr(lat_1: Any, lon_1: Any, lat_2: Any, lon_2: Any) -> pl.Expr:
+    """:func:`haversine_distance_nmi` with native polars expressions (no numpy round trip)."""
+    lat_1, lon_1, lat_2, lon_2 = (
+        x if isinstance(x, pl.Expr) else pl.lit(x, dtype=pl.Float64)
+        for x in (lat_1, lon_1, lat_2, lon_2)
+    )
+    phi_1 = lat_1.radians()
+    phi_2 = lat_2.radians()
+    half_dphi = (phi_2 - phi_1) / 2.0
+    half_dlambda = (lon_2.radians() - lon_1.radians()) / 2.0
+    a = half_dphi.sin().pow(2) + phi_1.cos() * phi_2.cos() * half_dlambda.sin().pow(2)
+    return 2.0 * EARTH_MEAN_RADIUS_NMI * a.sqrt().arcsin()
+
+
+class _NullRule(NamedTuple):
+    reason: str
+    column: str
+    condition: pl.Expr
+
+
+def _near(column: str, code: float) -> pl.Expr:
+    return (pl.col(column) - code).abs() < _CODE_TOLERANCE
+
+
+def _null_rules() -> tuple[_NullRule, ...]:
+    """Return the value-level rules in order; a value is changed by the first it meets."""
+    sog, cog, heading = "speed_over_ground_kn", "course_over_ground_deg", "heading_deg"
+    return (
+        _NullRule("sog_not_available", sog, _near(sog, SOG_NOT_AVAILABLE_KN)),
+        _NullRule("sog_out_of_range", sog, ~pl.col(sog).is_between(0.0, float("inf"))),
+        _NullRule("cog_not_available", cog, _near(cog, COG_NOT_AVAILABLE_DEG)),
+        _NullRule("cog_out_of_range", cog, ~pl.col(cog).is_between(0.0, 360.0, closed="left")),
+        _NullRule("heading_not_available", heading, pl.col(heading) == HEADING_NOT_AVAILABLE_DEG),
+        _NullRule(
+            "heading_out_of_range", heading, ~pl.col(heading).is_between(0.0, 360.0, closed="left")
+        ),
+        _NullRule("draft_zero", "draft_m", pl.col("draft_m") == 0.0),
+        _NullRule("length_zero", "length_m", pl.col("length_m") == 0.0),
+        _NullRule("width_zero", "width_m", pl.col("width_m") == 0.0),
+        _NullRule(
+            "dimension_negative", "draft_m", ~pl.col("draft_m").is_between(0.0, float("inf"))
+        ),
+        _NullRule(
+            "dimension_negative", "length_m", ~pl.col("length_m").is_between(0.0, float("inf"))
+        ),
+        _NullRule(
+            "dimension_negative", "width_m", ~pl.col("width_m").is_between(0.0, float("inf"))
+        ),
+    )
+
+
+def _rule_masks(rules: tuple[_NullRule, ...]) -> list[pl.Expr]:
+    """Boolean mask per rule, true only for the first rule that matches a value."""
+    masks: list[pl.Expr] = []
+    earlier: dict[str, pl.Expr] = {}
+    for rule in rules:
+        mask = rule.condition.fill_null(False) & pl.col(rule.column).is_not_null()
+        if rule.column in earlier:
+            mask = mask & ~earlier[rule.column]
+            earlier[rule.column] = earlier[rule.column] | mask
+        else:
+            earlier[rule.column] = mask
+        masks.append(mask)
+    return masks
+
+
+def _row_reason(*, max_speed_kn: float, ship_mmsi_range: tuple[int, int]) -> pl.Expr:
+    """Reason code of the first row-level drop rule a row meets, else null."""
+    mmsi = pl.col("mmsi")
+    lat = pl.col("latitude_deg")
+    lon = pl.col("longitude_deg")
+    sog = pl.col("speed_over_ground_kn")
+    sog_known = ~_near("speed_over_ground_kn", SOG_NOT_AVAILABLE_KN)
+    return (
+        pl.when(mmsi.is_null() | (mmsi <= 0) | (mmsi > _MMSI_MAX))
+        .then(pl.lit("mmsi_invalid"))
+        .when(~mmsi.is_between(*ship_mmsi_range) | (mmsi // 1_000_000 == SAR_AIRCRAFT_MMSI_PREFIX))
+        .then(pl.lit("mmsi_not_ship"))
+        .when(pl.col("timestamp").is_null())
+        .then(pl.lit("timestamp_missing"))
+        .when(lat.is_null() | ((lat - LATITUDE_NOT_AVAILABLE_DEG).abs() < 1e-9))
+        .then(pl.lit("latitude_not_available"))
+        .when(~lat.is_between(-90.0, 90.0))
+        .then(pl.lit("latitude_out_of_range"))
+        .when(lon.is_null() | ((lon - LONGITUDE_NOT_AVAILABLE_DEG).abs() < 1e-9))
+        .then(pl.lit("longitude_not_available"))
+        .when(~lon.is_between(-180.0, 180.0))
+        .then(pl.lit("longitude_out_of_range"))
+        .when(sog_known.fill_null(True) & (sog > max_speed_kn).fill_null(False))
+        .then(pl.lit("sog_above_max"))
+    )
+
+
+_ROW_REASON_FIELD: dict[str, str] = {
+    "mmsi_invalid": "mmsi",
+    "mmsi_not_ship": "mmsi",
+    "timestamp_missing": "timestamp",
+    "latitude_not_available": "latitude_deg",
+    "latitude_out_of_range": "latitude_deg",
+    "longitude_not_available": "longitude_deg",
+    "longitude_out_of_range": "longitude_deg",
+    "sog_above_max": "speed_over_ground_kn",
+}
+
+
+def _speed_kn(
+    lat_a: pl.Expr, lon_a: pl.Expr, t_a: pl.Expr, lat_b: pl.Expr, lon_b: pl.Expr, t_b: pl.Expr
+) -> pl.Expr:
+    """Implied speed between two reports [kn] (times strictly increasing)."""
+    hours = (t_b - t_a).dt.total_microseconds() / _MICROSECONDS_PER_HOUR
+    return _haversine_expr(lat_a, lon_a, lat_b, lon_b) / hours
+
+
+def _jump_round(rows: pl.DataFrame, max_implied_speed_kn: float) -> pl.DataFrame:
+    """One round of the jump filter: per report, the implied speeds and what to drop.
+
+    Adds ``_flagged`` (speed from the previous report above the limit), ``_outlier``
+    (a clear outlier: see :func:`_jump_drops`) and ``_speed`` (the evidence).
+    """
+    lat, lon, t = pl.col("latitude_deg"), pl.col("longitude_deg"), pl.col("timestamp")
+    mmsi = pl.col("mmsi")
+
+    def shifted(expr: pl.Expr, n: int) -> pl.Expr:
+        return pl.when(mmsi.shift(n) == mmsi).then(expr.shift(n))
+
+    limit = max_implied_speed_kn
+    speed_in = pl.when(mmsi.shift(1) == mmsi).then(
+        _speed_kn(lat.shift(1), lon.shift(1), t.shift(1), lat, lon, t)
+    )
+    frame = rows.with_columns(_in=speed_in)
+    speed_out = shifted(pl.col("_in"), -1)
+    speed_after_next = shifted(pl.col("_in"), -2)
+    speed_skip = pl.when((mmsi.shift(1) == mmsi) & (mmsi.shift(-1) == mmsi)).then(
+        _speed_kn(lat.shift(1), lon.shift(1), t.shift(1), lat.shift(-1), lon.shift(-1), t.shift(-1))
+    )
+    first = (mmsi.shift(1) != mmsi).fill_null(True)
+    spike = (pl.col("_in") > limit) & (speed_out > limit) & (speed_skip <= limit)
+    bad_first = first & (speed_out > limit) & (speed_after_next <= limit)
+    return frame.with_columns(
+        _flagged=(pl.col("_in") > limit).fill_null(False),
+        _outlier=(spike | bad_first).fill_null(False),
+        _speed=pl.when(bad_first.fill_null(False)).then(speed_out).otherwise(pl.col("_in")),
+    )
+
+
+def _jump_drops(
+    rows: pl.DataFrame, *, max_implied_speed_kn: float, max_rounds: int
+) -> pl.DataFrame:
+    """Positions (and implied speeds) of the reports dropped by the jump filter.
+
+    ``rows`` are sorted by mmsi and time, with strictly increasing times per MMSI. A
+    report is *flagged* when the implied speed from the previous report of its MMSI
+    exceeds the limit. Each round drops the clear outliers:
+
+    * a flagged report whose next report is also a jump away while its previous and
+      next reports agree with each other (an isolated bad fix, A-B-C drops B);
+    * a vessel's first report when the jump is away from it and the reports after it
+      agree with each other (a bad or stale first fix, which otherwise would make every
+      later report look like a jump).
+
+    A round without clear outliers drops instead the jumped-to reports whose previous
+    report is not itself flagged (the plain rule: "drop the jumped-to report"). Only
+    vessels with a flag go on to the next round. After ``max_rounds`` rounds, all reports
+    still flagged are dropped in one last pass, which bounds the work on pathological
+    tracks (e.g. two vessels sharing an MMSI).
+    """
+    dropped: list[pl.DataFrame] = []
+    active = rows
+    for round_number in range(max_rounds + 1):
+        scored = _jump_round(active, max_implied_speed_kn)
+        flagged = scored.get_column("_flagged")
+        outlier = scored.get_column("_outlier")
+        if not (flagged.any() or outlier.any()):
+            break
+        if round_number == max_rounds:
+            drop = flagged | outlier
+        elif outlier.any():
+            drop = outlier
+        else:
+            drop = flagged & ~flagged.shift(1, fill_value=False)
+        dropped.append(
+            scored.filter(drop).select(_POSITION, pl.col("_speed").alias("implied_speed_kn"))
+        )
+        jumping = scored.filter(flagged | outlier).get_column("mmsi").unique()
+        active = active.filter(~drop & pl.col("mmsi").is_in(jumping.implode()))
+    if not dropped:
+        return pl.DataFrame(schema={_POSITION: pl.UInt32, "implied_speed_kn": pl.Float64})
+    return pl.concat(dropped)
+
+
+def clean_pings(
+    pings: pl.DataFrame,
+    *,
+    max_speed_kn: float = 50.0,
+    max_implied_speed_kn: float = 60.0,
+    ship_mmsi_range: tuple[int, int] = SHIP_MMSI_RANGE,
+    max_jump_rounds: int = 10,
+    record_changes: bool = True,
+) -> CleanResult:
+    """Clean AIS pings: null "not available" codes, drop unusable rows, sort.
+
+    Parameters
+    ----------
+    pings
+        Canonical pings (:func:`~portcap.ais.schema.ais_ping_schema`); only ``mmsi``,
+        ``timestamp``, ``latitude_deg`` and ``longitude_deg`` are required, missing
+        optional columns are taken as null.
+    max_speed_kn
+        Reports with a SOG above this are dropped (``sog_above_max``) [kn]. The default
+        is above the service speed of any merchant ship (container ships reach about
+        25 kn, fast ferries 40 kn) with a margin.
+    max_implied_speed_kn
+        A report is dropped as a position jump (``implied_speed_above_max``) when the
+        great-circle distance from the previous kept report of the same MMSI, divided by
+        the time between them, exceeds this [kn]. It is above ``max_speed_kn`` because
+        two 10 m GPS errors on reports a few seconds apart already imply several knots.
+    ship_mmsi_range
+        Closed MMSI range kept as ships (see :data:`SHIP_MMSI_RANGE`); SAR aircraft
+        ``111MIDxxx`` are dropped even inside it.
+    max_jump_rounds
+        Rounds of the jump filter before the last one-pass drop (see Notes) [-].
+    record_changes
+        Write one quarantine row per changed value (the default). With ``False`` the
+        changes are still made and counted, but not listed row by row: in
+        MarineCadastre data most reports carry heading 511 or COG 360, so the list can
+        be longer than the input (about 1.8 rows per report on the benchmark file).
+        Dropped rows are always listed.
+
+    Returns
+    -------
+    CleanResult
+        ``pings`` sorted by ``mmsi, timestamp`` (ties cannot remain: duplicates are
+        dropped), the quarantine and the counts by reason.
+
+    Raises
+    ------
+    ValueError
+        If a speed limit is not positive, ``max_jump_rounds`` is negative, or ``pings``
+        does not conform to the schema (missing key column, wrong dtype).
+
+    Notes
+    -----
+    Value rules, applied to the rows that are kept (action ``changed``, the value is set
+    to null): ``sog_not_available`` (102.3), ``sog_out_of_range`` (negative or NaN),
+    ``cog_not_available`` (360), ``cog_out_of_range``, ``heading_not_available`` (511),
+    ``heading_out_of_range``, ``draft_zero``, ``length_zero``, ``width_zero``,
+    and ``dimension_negative``.
+
+    Row rules (action ``dropped``); a row is dropped once, by the first rule it meets:
+
+    1. ``mmsi_invalid`` (null, <= 0, more than 9 digits), ``mmsi_not_ship``,
+       ``timestamp_missing``, ``latitude_not_available`` (null or 91),
+       ``latitude_out_of_range``, ``longitude_not_available`` (null or 181),
+       ``longitude_out_of_range``, ``sog_above_max`` (SOG 102.3 is "not available",
+       never "too fast");
+    2. among the rest, for each MMSI and time the first report in input order is kept:
+       later ones at the same position are ``duplicate_exact``, at another position
+       ``duplicate_timestamp``;
+    3. the rest is sorted (stable) by ``mmsi, timestamp``; each report that had been
+       received after a later report of its MMSI is recorded as ``out_of_order``
+       (action ``changed``: it is kept, only moved);
+    4. ``implied_speed_above_max``: on the sorted reports, the implied speed from the
+       previous report of the same MMSI (haversine distance over time, with polars
+       ``shift``) flags jumps; the jumped-to report is dropped. This runs in rounds
+       (an isolated bad fix B in A-B-C drops B, then C is checked against A), for at
+       most ``max_jump_rounds`` rounds, then one last pass drops all remaining flagged
+       reports. If a vessel's *first* report is the bad one, the following reports are
+       the ones that look like jumps and are dropped; such tracks show up in the counts.
+
+    Examples
+    --------
+    >>> from datetime import datetime, timedelta
+    >>> t0 = datetime(2022, 1, 3)
+    >>> pings = pl.DataFrame(
+    ...     {
+    ...         "mmsi": [366000001, 366000001, 366000001, 993660001],
+    ...         "timestamp": [t0 + timedelta(minutes=m) for m in (2, 0, 1, 0)],
+    ...         "latitude_deg": [33.72, 33.70, 34.70, 33.70],
+    ...         "longitude_deg": [-118.2, -118.2, -118.2, -118.2],
+    ...         "heading_deg": [511.0, 90.0, 90.0, 0.0],
+    ...     }
+    ... )
+    >>> result = clean_pings(pings)
+    >>> result.pings.select("latitude_deg", "heading_deg").rows()
+    [(33.7, 90.0), (33.72, None)]
+    >>> for reason, n in result.counts.items():
+    ...     if n:
+    ...         print(reason, n)
+    heading_not_available 1
+    out_of_order 1
+    mmsi_not_ship 1
+    implied_speed_above_max 1
+    """
+    if max_speed_kn <= 0 or max_implied_speed_kn <= 0:
+        msg = (
+            f"speed limits must be positive, got max_speed_kn={max_speed_kn}, "
+            f"max_implied_speed_kn={max_implied_speed_kn}"
+        )
+        raise ValueError(msg)
+    if max_jump_rounds < 0:
+        msg = f"max_jump_rounds must be >= 0, got {max_jump_rounds}"
+        raise ValueError(msg)
+    frame = conform_ais_pings(pings)
+    check_ais_pings(frame, strict=True)
+    n_rows = frame.height
+
+    # 1. Row-level rules on the key columns only.
+    narrow = frame.select(
+        pl.int_range(n_rows, dtype=pl.UInt32).alias(_POSITION),
+        "mmsi",
+        "timestamp",
+        "latitude_deg",
+        "longitude_deg",
+        _row_reason(max_speed_kn=max_speed_kn, ship_mmsi_range=ship_mmsi_range).alias("_reason"),
+    )
+    invalid = narrow.filter(pl.col("_reason").is_not_null()).select(_POSITION, "_reason")
+    valid = narrow.filter(pl.col("_reason").is_null()).drop("_reason")
+    del narrow
+
+    # 2-3. Sort (stable, so ties stay in input order) unless already sorted.
+    in_order = valid.select(
+        (
+            (pl.col("mmsi").diff() > 0)
+            | (
+                (pl.col("mmsi").diff() == 0)
+                & (pl.col("timestamp").diff().dt.total_microseconds() >= 0)
+            )
+        )
+        .fill_null(True)
+        .all()
+    ).item()
+    if not in_order:
+        valid = valid.sort("mmsi", "timestamp", maintain_order=True)
+
+    same_key = (
+        (pl.col("mmsi") == pl.col("mmsi").shift(1))
+        & (pl.col("timestamp") == pl.col("timestamp").shift(1))
+    ).fill_null(False)
+    first_of_key = pl.when(~same_key)
+    valid = valid.with_columns(
+        _duplicate=pl.when(
+            same_key
+            & (pl.col("latitude_deg") == first_of_key.then("latitude_deg").forward_fill())
+            & (pl.col("longitude_deg") == first_of_key.then("longitude_deg").forward_fill())
+        )
+        .then(pl.lit("duplicate_exact"))
+        .when(same_key)
+        .then(pl.lit("duplicate_timestamp")),
+        _kept_position=first_of_key.then(_POSITION).forward_fill(),
+    )
+    duplicates = valid.filter(pl.col("_duplicate").is_not_null()).select(
+        _POSITION, "_duplicate", "_kept_position", "latitude_deg", "longitude_deg"
+    )
+    kept = valid.filter(pl.col("_duplicate").is_null()).drop("_duplicate", "_kept_position")
+    del valid
+
+    if in_order:
+        out_of_order = pl.Series(_POSITION, [], dtype=pl.UInt32)
+    else:
+        # A report is out of order when a later report of its MMSI (in time) came
+        # earlier in the input: its position exceeds the minimum position of the reports
+        # after it. mmsi < 2**30 and position < 2**32 pack into one key, so the suffix
+        # minimum needs no group-by (reports of larger MMSIs have larger keys).
+        key = pl.col("mmsi").cast(pl.UInt64) * 2**32 + pl.col(_POSITION).cast(pl.UInt64)
+        out_of_order = kept.filter(
+            (key > key.reverse().cum_min().reverse().shift(-1)).fill_null(False)
+        ).get_column(_POSITION)
+
+    # 4. Position jumps.
+    jumps = _jump_drops(kept, max_implied_speed_kn=max_implied_speed_kn, max_rounds=max_jump_rounds)
+    if jumps.height:
+        kept = kept.filter(~pl.col(_POSITION).is_in(jumps.get_column(_POSITION).implode()))
+        out_of_order = out_of_order.filter(
+            ~out_of_order.is_in(jumps.get_column(_POSITION).implode())
+        )
+
+    # Rows kept, in output order; no copy at all when nothing moves or goes.
+    positions = kept.get_column(_POSITION)
+    cleaned = frame if in_order and positions.len() == n_rows else frame[positions]
+
+    # Value rules on the kept rows.
+    rules = _null_rules()
+    masks = _rule_masks(rules)
+    flags = cleaned.select(m.alias(f"_rule_{i}") for i, m in enumerate(masks))
+    changed_parts = (
+        []
+        if not record_changes
+        else [
+            cleaned.select("source_file", "source_row", "mmsi", "timestamp", rule.column)
+            .filter(flags.get_column(f"_rule_{i}"))
+            .lazy()
+            .pipe(
+                quarantine_rows,
+                reason=rule.reason,
+                field=rule.column,
+                original_value=pl.col(rule.column),
+            )
+            for i, rule in enumerate(rules)
+            if flags.get_column(f"_rule_{i}").any()
+        ]
+    )
+    nulled: dict[str, pl.Series] = {}
+    for i, rule in enumerate(rules):
+        mask = flags.get_column(f"_rule_{i}")
+        nulled[rule.column] = nulled[rule.column] | mask if rule.column in nulled else mask
+    cleaned = cleaned.with_columns(
+        pl.when(mask).then(None).otherwise(pl.col(column)).alias(column)
+        for column, mask in nulled.items()
+        if mask.any()
+    )
+
+    # Quarantine rows for drops and moves, with the evidence as text.
+    lineage = frame.select("source_file", "source_row", "mmsi", "timestamp")
+    invalid_reasons = invalid.get_column("_reason")
+    drop_parts = [
+        _quarantine_at(
+            lineage,
+            invalid.get_column(_POSITION),
+            reason=invalid_reasons,
+            field=invalid_reasons.replace_strict(_ROW_REASON_FIELD),
+            original_value=_row_evidence(frame[invalid.get_column(_POSITION)], invalid_reasons),
+        ),
+        _quarantine_at(
+            lineage,
+            duplicates.get_column(_POSITION),
+            reason=duplicates.get_column("_duplicate"),
+            field=None,
+            original_value=pl.select(
+                pl.when(duplicates.get_column("_duplicate") == "duplicate_exact")
+                .then(
+                    frame.get_column("source_row")
+                    .gather(duplicates.get_column("_kept_position"))
+                    .cast(pl.String)
+                )
+                .otherwise(
+                    pl.concat_str(
+                        duplicates.get_column("latitude_deg").cast(pl.String),
+                        duplicates.get_column("longitude_deg").cast(pl.String),
+                        separator=",",
+                    )
+                )
+            ).to_series(),
+        ),
+        _quarantine_at(
+            lineage,
+            jumps.get_column(_POSITION),
+            reason="implied_speed_above_max",
+            field=None,
+            original_value=jumps.get_column("implied_speed_kn").round(1).cast(pl.String),
+        ),
+        _quarantine_at(
+            lineage,
+            out_of_order,
+            reason="out_of_order",
+            field=None,
+            original_value=(out_of_order + 1).cast(pl.String),
+        ),
+    ]
+    parts = [p for p in drop_parts if p is not None] + changed_parts
+    quarantine = pl.concat(pl.collect_all(parts), how="vertical") if parts else empty_quarantine()
+
+    counts = dict.fromkeys((r.code for r in QUARANTINE_REASONS.values() if r.stage == "clean"), 0)
+    for i, rule in enumerate(rules):
+        counts[rule.reason] += int(flags.get_column(f"_rule_{i}").sum())
+    value_reasons = {rule.reason for rule in rules}
+    for reason, n in quarantine.group_by("reason").len().iter_rows():
+        if reason not in value_reasons:
+            counts[str(reason)] = int(n)
+    return CleanResult(cleaned, quarantine, counts)
+
+
+def _row_evidence(rows: pl.DataFrame, reasons: pl.Series) -> pl.Series:
+    """Return the offending value of each row-level drop, as text."""
+    value = pl.lit(None, dtype=pl.String)
+    for reason, column in _ROW_REASON_FIELD.items():
+        value = pl.when(reasons == reason).then(pl.col(column).cast(pl.String)).otherwise(value)
+    return rows.select(value.alias("original_value")).to_series()
+
+
+def _quarantine_at(
+    lineage: pl.DataFrame,
+    positions: pl.Series,
+    *,
+    reason: str | pl.Series,
+    field: str | pl.Series | None,
+    original_value: pl.Series | None = None,
+) -> pl.LazyFrame | None:
+    """Quarantine rows for the input rows at ``positions`` (None when there are none)."""
+    if positions.len() == 0:
+        return None
+    rows = lineage[positions]
+    extra: dict[str, pl.Series] = {}
+    if isinstance(reason, pl.Series):
+        extra["_reason"] = reason
+    if isinstance(field, pl.Series):
+        extra["_field"] = field
+    if original_value is not None:
+        extra["_value"] = original_value
+    return (
+        rows.with_columns(**extra)
+        .lazy()
+        .pipe(
+            quarantine_rows,
+            reason=pl.col("_reason") if isinstance(reason, pl.Series) else reason,
+            field=pl.col("_field") if isinstance(field, pl.Series) else field,
+            original_value=pl.col("_value") if original_value is not None else None,
+        )
+    )
+
+
+def write_quarantine(quarantine: pl.DataFrame, path: str | Path) -> Path:
+    """Write a quarantine table to CSV or Parquet, chosen by the file extension.
+
+    Parameters
+    ----------
+    quarantine
+        Table in the quarantine schema (from a reader or :func:`clean_pings`).
+    path
+        Target ``.csv`` or ``.parquet`` file; parent folders are created.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ValueError
+        If the extension is neither ``.csv`` nor ``.parquet``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     target = write_quarantine(empty_quarantine(), Path(folder) / "q.csv")
+    ...     target.read_text().strip()
+    'source_file,source_row,mmsi,timestamp,reason,action,field,original_value'
+    """
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        msg = f"quarantine file must end in .csv or .parquet, got {path.name!r}"
+        raise ValueError(msg)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".csv":
+        quarantine.write_csv(path)
+    else:
+        quarantine.write_parquet(path)
+    return path

@@ -1,0 +1,246 @@
+"""The orchestrator: the one module that knows the whole chain of a run.
+
+For now it runs the ship inventory (:func:`run_ships`): AIS or calls in, the tidy ship
+emissions table out, with the vessel table, the quarantine and the counts of everything
+that was dropped or changed on the way.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+
+from portcap import calls as calls_module
+from portcap import inventory, vessels
+from portcap.ais import clean, intervals, read, zones
+from portcap.errors import InputError
+
+
+@dataclass
+class ShipsRun:
+    """Everything a ship-inventory run produced."""
+
+    emissions: pd.DataFrame
+    """Tidy table ``mmsi, date, mode, engine, terminal, pollutant, energy_kwh, mass_kg``
+    plus the vessel's ``ship_type, size_value, size_unit, filled``."""
+    vessels: pd.DataFrame
+    """Characteristics used for each ocean-going vessel, with the fills recorded."""
+    excluded_vessels: pd.DataFrame
+    """Vessels set aside (not ocean-going, no type, ...) with the reason."""
+    quarantine: pl.DataFrame
+    """Rows dropped or changed while reading and cleaning, with reasons."""
+    counts: dict[str, int] = field(default_factory=dict)
+    """Counts by reason of everything dropped, changed, bridged or set aside."""
+    method: str = "ais"
+    """``ais`` or ``calls``."""
+    timings_s: dict[str, float] = field(default_factory=dict)
+    """Wall time of each stage [s]."""
+
+
+def _is_calls_file(path: Path) -> bool:
+    if path.is_dir() or path.suffix.lower() != ".csv":
+        return False
+    with path.open("r", encoding="utf-8-sig", errors="replace") as handle:
+        header = handle.readline().strip().lower().split(",")
+    return "vessel_id" in header and "arrival" in header
+
+
+def run_ships(
+    input_path: str | Path,
+    *,
+    vessels_path: str | Path | None = None,
+    zones_path: str | Path | None = None,
+    method: inventory.ShipMethod | None = None,
+    call_parameters: calls_module.CallLegParameters | None = None,
+    vessel_defaults: vessels.VesselDefaults | None = None,
+    progress: bool = False,
+    report: Callable[[str], None] | None = None,
+) -> ShipsRun:
+    """Ship (OGV) emissions from AIS position reports or from a list of vessel calls.
+
+    INPUT is an AIS file (MarineCadastre CSV of either header generation, plain or
+    zipped; Parquet; raw NMEA) or a folder of them, or a calls file (CSV with the columns
+    ``vessel_id, terminal, arrival, departure, anchorage_h, shore_power``). AIS is read
+    and cleaned (every dropped or changed row goes to the quarantine with its reason),
+    each report's interval becomes time in an operating mode (EPA 2022 rules with the
+    zones), vessels are described from ``--vessels`` or AIS static data and EPA 2022
+    defaults (each fill recorded), and emissions follow EPA 2022 chapter 3. Calls are
+    expanded into approach legs, anchorage and berth time with named, sourced
+    parameters.
+
+    Parameters
+    ----------
+    input_path : str or Path
+        AIS file or folder, or calls file.
+    vessels_path : str or Path, optional
+        ``vessels.csv`` with characteristics that override AIS and defaults (required in
+        practice for calls, which carry no ship type).
+    zones_path : str or Path, optional
+        GeoJSON zones; the packaged San Pedro Bay set by default.
+    method : ShipMethod, optional
+        Power, BSFC and GWP methods and fuel-sulfur parameters.
+    call_parameters : CallLegParameters, optional
+        Approach legs and VSR parameters for the calls method.
+    vessel_defaults : VesselDefaults, optional
+        Assumed keel year and shore-power status where unknown.
+    progress : bool
+        Show progress bars on large inputs.
+    report : callable, optional
+        Receives one line per stage (for a command-line log).
+
+    Returns
+    -------
+    ShipsRun
+
+    Raises
+    ------
+    InputError
+        When nothing usable remains (no readable rows, no ocean-going vessel).
+    """
+    path = Path(input_path)
+    if not path.exists():
+        raise InputError("no such file or folder", path=path)
+    say = report or (lambda _line: None)
+    user_vessels = vessels.read_vessels(vessels_path) if vessels_path else None
+    if _is_calls_file(path):
+        return _run_calls(path, user_vessels, method, call_parameters, vessel_defaults, say)
+    return _run_ais(path, user_vessels, zones_path, method, vessel_defaults, progress, say)
+
+
+def _run_ais(
+    path: Path,
+    user_vessels: pd.DataFrame | None,
+    zones_path: str | Path | None,
+    method: inventory.ShipMethod | None,
+    vessel_defaults: vessels.VesselDefaults | None,
+    progress: bool,
+    say: Callable[[str], None],
+) -> ShipsRun:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    raw = read.read_ais(path, progress=progress, skip_bad_files=path.is_dir())
+    timings["read"] = time.perf_counter() - t0
+    say(f"read {raw.counts.get('rows_read', raw.pings.height):,} rows")
+    t0 = time.perf_counter()
+    cleaned = clean.clean_pings(raw.pings)
+    timings["clean"] = time.perf_counter() - t0
+    counts: dict[str, int] = {}
+    for source in (raw.counts, cleaned.counts):
+        for reason, n in source.items():
+            counts[reason] = counts.get(reason, 0) + int(n)
+    quarantine = pl.concat([raw.quarantine, cleaned.quarantine], how="diagonal_relaxed")
+    pings = cleaned.pings
+    if pings.height == 0:
+        raise InputError("no usable AIS reports remain after cleaning", path=path)
+    t0 = time.perf_counter()
+    zone_set = zones.load_zones(zones_path) if zones_path else None
+    built = intervals.build_intervals(pings, zone_set)
+    timings["intervals"] = time.perf_counter() - t0
+    for reason, n in built.gaps_report.items():
+        if isinstance(n, int | float):
+            counts[f"gap_{reason}"] = (
+                int(n) if float(n).is_integer() else counts.get(f"gap_{reason}", 0)
+            )
+    t0 = time.perf_counter()
+    static = (
+        pings.group_by("mmsi")
+        .agg(
+            pl.col("imo").drop_nulls().last(),
+            pl.col("vessel_type_code").drop_nulls().last(),
+            pl.col("length_m").drop_nulls().last(),
+        )
+        .to_pandas()
+    )
+    table = vessels.build_vessel_table(
+        static["mmsi"], ais_static=static, user_vessels=user_vessels, defaults=vessel_defaults
+    )
+    for reason, n in table.counts.items():
+        counts[f"vessels_excluded: {reason}"] = n
+    if table.vessels.empty:
+        raise InputError(
+            f"none of the {len(static)} vessels is an ocean-going vessel with known "
+            "characteristics (see the excluded vessels)",
+            path=path,
+        )
+    activity = built.intervals.select(
+        "mmsi", "start", "duration_h", "speed_over_ground_kn", "zone_kind", "terminal", "in_eca"
+    )
+    result = inventory.ogv_emissions(activity, table.vessels, method=method)
+    timings["emissions"] = time.perf_counter() - t0
+    return ShipsRun(
+        emissions=result.emissions,
+        vessels=table.vessels,
+        excluded_vessels=table.excluded,
+        quarantine=quarantine,
+        counts=counts,
+        method="ais",
+        timings_s=timings,
+    )
+
+
+def _run_calls(
+    path: Path,
+    user_vessels: pd.DataFrame | None,
+    method: inventory.ShipMethod | None,
+    call_parameters: calls_module.CallLegParameters | None,
+    vessel_defaults: vessels.VesselDefaults | None,
+    say: Callable[[str], None],
+) -> ShipsRun:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    parsed = calls_module.read_calls(path)
+    counts = {f"calls_{k}": v for k, v in parsed.counts.items()}
+    say(f"read {len(parsed.calls):,} calls ({len(parsed.quarantine):,} rejected)")
+    if user_vessels is None:
+        raise InputError(
+            "the calls method needs --vessels (a vessels.csv with at least ship_type and "
+            "size_value for each vessel_id)",
+            path=path,
+        )
+    known = parsed.calls["vessel_id"].isin(user_vessels["mmsi"])
+    if not known.all():
+        missing = parsed.calls.loc[~known]
+        counts["calls_vessel_not_in_vessels_file"] = len(missing)
+        extra = pl.DataFrame(
+            {
+                "source_file": str(path),
+                "source_row": missing["source_row"].to_numpy(),
+                "reason": "vessel_not_in_vessels_file",
+                "field": "vessel_id",
+                "original_value": missing["vessel_id"].astype(str).to_numpy(),
+            }
+        )
+    else:
+        extra = None
+    table = vessels.build_vessel_table(
+        parsed.calls.loc[known, "vessel_id"], user_vessels=user_vessels, defaults=vessel_defaults
+    )
+    for reason, n in table.counts.items():
+        counts[f"vessels_excluded: {reason}"] = n
+    if table.vessels.empty:
+        raise InputError("no call has a vessel with usable characteristics", path=path)
+    activity = calls_module.call_activity(
+        parsed.calls[parsed.calls["vessel_id"].isin(table.vessels["mmsi"])],
+        table.vessels.set_index("mmsi")["max_speed_kn"],
+        call_parameters,
+    )
+    result = inventory.ogv_emissions(activity, table.vessels, method=method)
+    timings["emissions"] = time.perf_counter() - t0
+    frames = [pl.from_pandas(parsed.quarantine.astype(str))] if len(parsed.quarantine) else []
+    if extra is not None:
+        frames.append(extra.with_columns(pl.col("source_row").cast(pl.Utf8)))
+    quarantine = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    return ShipsRun(
+        emissions=result.emissions,
+        vessels=table.vessels,
+        excluded_vessels=table.excluded,
+        quarantine=quarantine,
+        counts=counts,
+        method="calls",
+        timings_s=timings,
+    )
