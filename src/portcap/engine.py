@@ -7,13 +7,16 @@ that was dropped or changed on the way.
 
 from __future__ import annotations
 
+import dataclasses
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 import polars as pl
+from tqdm.auto import tqdm
 
 from portcap import calls as calls_module
 from portcap import inventory, vessels
@@ -35,11 +38,59 @@ class ShipsRun:
     quarantine: pl.DataFrame
     """Rows dropped or changed while reading and cleaning, with reasons."""
     counts: dict[str, int] = field(default_factory=dict)
-    """Counts by reason of everything dropped, changed, bridged or set aside."""
+    """Quarantine counts: ``"<action>: <reason>"`` -> number of rows dropped or changed."""
+    input_counts: dict[str, int] = field(default_factory=dict)
+    """Tallies of the input: files and rows read, reports kept, NMEA messages."""
+    gaps: dict[str, float] = field(default_factory=dict)
+    """AIS gaps: bridged and cut gaps (count and hours), speeds implied from positions."""
+    cut_gaps: pl.DataFrame | None = None
+    """One row per AIS gap too long to bridge (not counted as activity)."""
     method: str = "ais"
     """``ais`` or ``calls``."""
     timings_s: dict[str, float] = field(default_factory=dict)
     """Wall time of each stage [s]."""
+
+
+_GAP_KEYS = (
+    "n_bridged_gaps",
+    "bridged_duration_h",
+    "n_cut_gaps",
+    "cut_duration_h",
+    "n_speed_implied",
+    "n_speed_missing",
+    "observed_duration_h",
+)
+
+
+class _Stages:
+    """Time each stage of a run, and show them on a progress bar when asked."""
+
+    def __init__(self, names: tuple[str, ...], *, progress: bool) -> None:
+        self.timings: dict[str, float] = {}
+        self._bar = tqdm(total=len(names), desc="portcap ships", unit="stage", disable=not progress)
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        self._bar.set_postfix_str(name)
+        start = time.perf_counter()
+        yield
+        self.timings[name] = time.perf_counter() - start
+        self._bar.update(1)
+
+    def close(self) -> None:
+        self._bar.close()
+
+
+def _quarantine_counts(quarantine: pl.DataFrame) -> dict[str, int]:
+    if quarantine.height == 0:
+        return {}
+    table = quarantine.group_by("action", "reason").len().sort("action", "reason")
+    return {
+        f"{action}: {reason}": int(n)
+        for action, reason, n in table.select(
+            pl.col("action").cast(pl.Utf8), pl.col("reason").cast(pl.Utf8), "len"
+        ).iter_rows()
+    }
 
 
 def _is_calls_file(path: Path) -> bool:
@@ -121,65 +172,73 @@ def _run_ais(
     progress: bool,
     say: Callable[[str], None],
 ) -> ShipsRun:
-    timings: dict[str, float] = {}
-    t0 = time.perf_counter()
-    raw = read.read_ais(path, progress=progress, skip_bad_files=path.is_dir())
-    timings["read"] = time.perf_counter() - t0
-    say(f"read {raw.counts.get('rows_read', raw.pings.height):,} rows")
-    t0 = time.perf_counter()
-    cleaned = clean.clean_pings(raw.pings)
-    timings["clean"] = time.perf_counter() - t0
-    counts: dict[str, int] = {}
-    for source in (raw.counts, cleaned.counts):
-        for reason, n in source.items():
-            counts[reason] = counts.get(reason, 0) + int(n)
-    quarantine = pl.concat([raw.quarantine, cleaned.quarantine], how="diagonal_relaxed")
-    pings = cleaned.pings
-    if pings.height == 0:
-        raise InputError("no usable AIS reports remain after cleaning", path=path)
-    t0 = time.perf_counter()
-    zone_set = zones.load_zones(zones_path) if zones_path else None
-    built = intervals.build_intervals(pings, zone_set)
-    timings["intervals"] = time.perf_counter() - t0
-    for reason, n in built.gaps_report.items():
-        if isinstance(n, int | float):
-            counts[f"gap_{reason}"] = (
-                int(n) if float(n).is_integer() else counts.get(f"gap_{reason}", 0)
+    stages = _Stages(("read", "clean", "intervals", "vessels", "emissions"), progress=progress)
+    try:
+        with stages.stage("read"):
+            raw = read.read_ais(path, progress=progress, skip_bad_files=path.is_dir())
+        say(f"read {raw.counts.get('rows_read', raw.pings.height):,} rows")
+        with stages.stage("clean"):
+            cleaned = clean.clean_pings(raw.pings)
+            raw = dataclasses.replace(raw, pings=raw.pings.clear())  # free the raw reports
+        quarantine = pl.concat([raw.quarantine, cleaned.quarantine], how="diagonal_relaxed")
+        counts = _quarantine_counts(quarantine)
+        reasons = set(quarantine["reason"].cast(pl.Utf8).unique().to_list())
+        input_counts = {k: int(v) for k, v in raw.counts.items() if k not in reasons}
+        input_counts["reports_kept"] = cleaned.pings.height
+        pings = cleaned.pings
+        if pings.height == 0:
+            raise InputError("no usable AIS reports remain after cleaning", path=path)
+        with stages.stage("intervals"):
+            zone_set = zones.load_zones(zones_path) if zones_path else None
+            built = intervals.build_intervals(pings, zone_set)
+        with stages.stage("vessels"):
+            static = (
+                pings.group_by("mmsi")
+                .agg(
+                    pl.col("imo").drop_nulls().last(),
+                    pl.col("vessel_type_code").drop_nulls().last(),
+                    pl.col("length_m").drop_nulls().last(),
+                )
+                .to_pandas()
             )
-    t0 = time.perf_counter()
-    static = (
-        pings.group_by("mmsi")
-        .agg(
-            pl.col("imo").drop_nulls().last(),
-            pl.col("vessel_type_code").drop_nulls().last(),
-            pl.col("length_m").drop_nulls().last(),
-        )
-        .to_pandas()
-    )
-    table = vessels.build_vessel_table(
-        static["mmsi"], ais_static=static, user_vessels=user_vessels, defaults=vessel_defaults
-    )
-    for reason, n in table.counts.items():
-        counts[f"vessels_excluded: {reason}"] = n
-    if table.vessels.empty:
-        raise InputError(
-            f"none of the {len(static)} vessels is an ocean-going vessel with known "
-            "characteristics (see the excluded vessels)",
-            path=path,
-        )
-    activity = built.intervals.select(
-        "mmsi", "start", "duration_h", "speed_over_ground_kn", "zone_kind", "terminal", "in_eca"
-    )
-    result = inventory.ogv_emissions(activity, table.vessels, method=method)
-    timings["emissions"] = time.perf_counter() - t0
+            table = vessels.build_vessel_table(
+                static["mmsi"],
+                ais_static=static,
+                user_vessels=user_vessels,
+                defaults=vessel_defaults,
+            )
+        if table.vessels.empty:
+            raise InputError(
+                f"none of the {len(static)} vessels is an ocean-going vessel with known "
+                "characteristics (see the excluded vessels)",
+                path=path,
+            )
+        with stages.stage("emissions"):
+            activity = built.intervals.select(
+                "mmsi",
+                "start",
+                "duration_h",
+                "speed_over_ground_kn",
+                "zone_kind",
+                "terminal",
+                "in_eca",
+            )
+            result = inventory.ogv_emissions(activity, table.vessels, method=method)
+    finally:
+        stages.close()
+    report = built.gaps_report
+    gaps = {key: float(report[key]) for key in _GAP_KEYS if key in report}
     return ShipsRun(
         emissions=result.emissions,
         vessels=table.vessels,
         excluded_vessels=table.excluded,
         quarantine=quarantine,
         counts=counts,
+        input_counts=input_counts,
+        gaps=gaps,
+        cut_gaps=report.get("cut_gaps"),
         method="ais",
-        timings_s=timings,
+        timings_s=stages.timings,
     )
 
 
@@ -194,7 +253,7 @@ def _run_calls(
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     parsed = calls_module.read_calls(path)
-    counts = {f"calls_{k}": v for k, v in parsed.counts.items()}
+    counts = {f"dropped: {k}": v for k, v in parsed.counts.items()}
     say(f"read {len(parsed.calls):,} calls ({len(parsed.quarantine):,} rejected)")
     if user_vessels is None:
         raise InputError(
@@ -205,7 +264,7 @@ def _run_calls(
     known = parsed.calls["vessel_id"].isin(user_vessels["mmsi"])
     if not known.all():
         missing = parsed.calls.loc[~known]
-        counts["calls_vessel_not_in_vessels_file"] = len(missing)
+        counts["dropped: vessel_not_in_vessels_file"] = len(missing)
         extra = pl.DataFrame(
             {
                 "source_file": str(path),
@@ -220,8 +279,6 @@ def _run_calls(
     table = vessels.build_vessel_table(
         parsed.calls.loc[known, "vessel_id"], user_vessels=user_vessels, defaults=vessel_defaults
     )
-    for reason, n in table.counts.items():
-        counts[f"vessels_excluded: {reason}"] = n
     if table.vessels.empty:
         raise InputError("no call has a vessel with usable characteristics", path=path)
     activity = calls_module.call_activity(
@@ -241,6 +298,7 @@ def _run_calls(
         excluded_vessels=table.excluded,
         quarantine=quarantine,
         counts=counts,
+        input_counts={"calls_read": len(parsed.calls) + len(parsed.quarantine)},
         method="calls",
         timings_s=timings,
     )

@@ -92,6 +92,8 @@ def write_ships_run(
     written["vessels"] = write_table(vessels, Path(f"{stem}.vessels.csv"))
     quarantine = Path(quarantine_path) if quarantine_path else Path(f"{stem}.quarantine.csv")
     written["quarantine"] = write_table(run.quarantine, quarantine)
+    if run.cut_gaps is not None and run.cut_gaps.height:
+        written["cut gaps"] = write_table(run.cut_gaps, Path(f"{stem}.gaps.csv"))
     summary_path = Path(f"{stem}.summary.json")
     summary_path.write_text(json.dumps(ships_summary(run), indent=2, sort_keys=True) + "\n")
     written["summary"] = summary_path
@@ -106,7 +108,8 @@ def ships_summary(run: ShipsRun) -> dict[str, object]:
     dict
         ``method``, ``vessels``, ``vessels_excluded``, ``mass_tonnes`` by pollutant,
         ``mass_tonnes_by_mode`` (mode -> pollutant -> t), ``energy_mwh_by_engine``,
-        ``quarantine_counts`` and ``timings_s``.
+        ``input_counts``, ``quarantine_counts`` (``"<action>: <reason>"`` -> rows),
+        ``gaps``, ``vessels_excluded_by_reason`` and ``timings_s``.
     """
     emissions = run.emissions
     by_pollutant = emissions.groupby("pollutant")["mass_kg"].sum() / 1000.0
@@ -127,7 +130,14 @@ def ships_summary(run: ShipsRun) -> dict[str, object]:
             for mode, row in by_mode.iterrows()
         },
         "energy_mwh_by_engine": {k: round(float(v), 3) for k, v in energy.items()},
+        "input_counts": dict(sorted(run.input_counts.items())),
         "quarantine_counts": dict(sorted(run.counts.items())),
+        "gaps": {k: round(v, 3) for k, v in run.gaps.items()},
+        "vessels_excluded_by_reason": {
+            str(k): int(v) for k, v in run.excluded_vessels["reason"].value_counts().items()
+        }
+        if len(run.excluded_vessels)
+        else {},
         "timings_s": {k: round(v, 3) for k, v in run.timings_s.items()},
     }
 
@@ -155,6 +165,21 @@ def ships_summary_text(run: ShipsRun) -> str:
         table.loc["total"] = table.sum()
     with pd.option_context("display.float_format", "{:,.3f}".format, "display.width", 100):
         lines.append(table.to_string() if len(table) else "(no emissions)")
-    lines += ["", "Dropped, changed or set aside (count by reason)"]
-    lines += [f"  {reason}: {n:,}" for reason, n in sorted(run.counts.items()) if n]
+    lines += ["", "Input"]
+    lines += [f"  {key}: {n:,}" for key, n in sorted(run.input_counts.items()) if n]
+    lines += ["", "Quarantine (rows dropped or values changed, by reason)"]
+    lines += [f"  {reason}: {n:,}" for reason, n in sorted(run.counts.items()) if n] or ["  none"]
+    if run.gaps:
+        lines += [
+            "",
+            "Gaps in AIS coverage",
+            f"  bridged: {run.gaps.get('n_bridged_gaps', 0):,.0f} gaps, "
+            f"{run.gaps.get('bridged_duration_h', 0):,.1f} h counted as activity",
+            f"  cut: {run.gaps.get('n_cut_gaps', 0):,.0f} gaps, "
+            f"{run.gaps.get('cut_duration_h', 0):,.1f} h not counted",
+        ]
+    if len(run.excluded_vessels):
+        lines += ["", "Vessels set aside (not in the OGV inventory)"]
+        reasons = run.excluded_vessels["reason"].value_counts()
+        lines += [f"  {reason}: {n:,}" for reason, n in reasons.items()]
     return "\n".join(lines)

@@ -270,54 +270,160 @@ _ROW_REASON_FIELD: dict[str, str] = {
 }
 
 
-def _speed_kn(
-    lat_a: pl.Expr, lon_a: pl.Expr, t_a: pl.Expr, lat_b: pl.Expr, lon_b: pl.Expr, t_b: pl.Expr
-) -> pl.Expr:
-    """Implied speed between two reports [kn] (times strictly increasing)."""
-    hours = (t_b - t_a).dt.total_microseconds() / _MICROSECONDS_PER_HOUR
-    return _haversine_expr(lat_a, lon_a, lat_b, lon_b) / hours
+# Screening bound: the equirectangular distance with the larger cosine of the two
+# latitudes is at least 1/sqrt(2) of the great-circle distance (the great circle is no
+# longer than the path along that parallel and then the meridian), so legs below the
+# limits divided by sqrt(2) cannot be jumps and need no haversine.
+_SCREEN = 1.0 / np.sqrt(2.0)
 
 
-def _jump_round(rows: pl.DataFrame, max_implied_speed_kn: float) -> pl.DataFrame:
-    """One round of the jump filter: per report, the implied speeds and what to drop.
+def _legs(rows: pl.DataFrame, back: pl.Series, ahead: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """Exact great-circle distance [nmi] and speed [kn] of the legs ``back`` -> ``ahead``."""
+    start = rows.select("_phi", "_lambda", "_cos_phi", "_hours")[back]
+    end = rows.select("_phi", "_lambda", "_cos_phi", "_hours")[ahead]
+    half_dphi = (end.get_column("_phi") - start.get_column("_phi")) / 2.0
+    half_dlambda = (end.get_column("_lambda") - start.get_column("_lambda")) / 2.0
+    a = (
+        half_dphi.sin() ** 2
+        + start.get_column("_cos_phi") * end.get_column("_cos_phi") * half_dlambda.sin() ** 2
+    )
+    distance = 2.0 * EARTH_MEAN_RADIUS_NMI * a.sqrt().arcsin()
+    return distance, distance / (end.get_column("_hours") - start.get_column("_hours"))
 
-    Adds ``_flagged`` (speed from the previous report above the limit), ``_outlier``
-    (a clear outlier: see :func:`_jump_drops`) and ``_speed`` (the evidence).
+
+def _jump_round(
+    rows: pl.DataFrame, *, limit_kn: float, min_distance_nmi: float, final: bool
+) -> pl.DataFrame:
+    """Run one round of the jump filter on a set of track windows.
+
+    ``rows`` carry ``_phi``, ``_lambda`` (radians), ``_cos_phi``, ``_hours`` (time),
+    ``_segment`` (contiguous reports of one vessel: legs never cross segments),
+    ``_first`` (the report is its vessel's first) and ``_core`` (decisions may be taken
+    here; the other reports are context). Adds ``_flagged`` (the leg from the previous
+    report is a jump), ``_outlier`` (a clear outlier, see :func:`_jump_drops`), ``_drop``
+    and ``_speed`` (the implied speed of the jump [kn], the evidence for the quarantine).
     """
-    lat, lon, t = pl.col("latitude_deg"), pl.col("longitude_deg"), pl.col("timestamp")
-    mmsi = pl.col("mmsi")
-
-    def shifted(expr: pl.Expr, n: int) -> pl.Expr:
-        return pl.when(mmsi.shift(n) == mmsi).then(expr.shift(n))
-
-    limit = max_implied_speed_kn
-    speed_in = pl.when(mmsi.shift(1) == mmsi).then(
-        _speed_kn(lat.shift(1), lon.shift(1), t.shift(1), lat, lon, t)
+    segment = pl.col("_segment")
+    same_previous = (segment.shift(1) == segment).fill_null(False)
+    half_turn = np.pi
+    # Cheap screen on every report, exact haversine only for the candidates.
+    dlambda = ((pl.col("_lambda") - pl.col("_lambda").shift(1) + half_turn) % (2 * half_turn)) - (
+        half_turn
     )
-    frame = rows.with_columns(_in=speed_in)
-    speed_out = shifted(pl.col("_in"), -1)
-    speed_after_next = shifted(pl.col("_in"), -2)
-    speed_skip = pl.when((mmsi.shift(1) == mmsi) & (mmsi.shift(-1) == mmsi)).then(
-        _speed_kn(lat.shift(1), lon.shift(1), t.shift(1), lat.shift(-1), lon.shift(-1), t.shift(-1))
+    approx_distance = (
+        EARTH_MEAN_RADIUS_NMI
+        * (
+            (pl.col("_phi") - pl.col("_phi").shift(1)).pow(2)
+            + (pl.max_horizontal(pl.col("_cos_phi"), pl.col("_cos_phi").shift(1)) * dlambda).pow(2)
+        ).sqrt()
     )
-    first = (mmsi.shift(1) != mmsi).fill_null(True)
-    spike = (pl.col("_in") > limit) & (speed_out > limit) & (speed_skip <= limit)
-    bad_first = first & (speed_out > limit) & (speed_after_next <= limit)
-    return frame.with_columns(
-        _flagged=(pl.col("_in") > limit).fill_null(False),
-        _outlier=(spike | bad_first).fill_null(False),
-        _speed=pl.when(bad_first.fill_null(False)).then(speed_out).otherwise(pl.col("_in")),
+    approx_speed = approx_distance / (pl.col("_hours") - pl.col("_hours").shift(1))
+    candidate = (
+        same_previous
+        & (approx_speed > limit_kn * _SCREEN)
+        & (approx_distance > min_distance_nmi * _SCREEN)
+    ).fill_null(False)
+    candidates = rows.select(candidate.arg_true()).to_series().cast(pl.UInt32)
+    distance, speed = _legs(rows, candidates - 1, candidates)
+    is_jump = (speed > limit_kn) & (distance > min_distance_nmi)
+    n_rows = rows.height
+    jump = pl.repeat(False, n_rows, eager=True).scatter(candidates, is_jump)
+    speed_in = pl.repeat(None, n_rows, dtype=pl.Float64, eager=True).scatter(candidates, speed)
+    scored = rows.with_columns(_jump=jump, _in=speed_in)
+
+    # Legs that skip a report, only where a jump in is followed by a jump out.
+    jump_col = pl.col("_jump")
+    jump_out = jump_col.shift(-1, fill_value=False)
+    both = scored.select((jump_col & jump_out).arg_true()).to_series().cast(pl.UInt32)
+    skip_distance, skip_speed = _legs(scored, both - 1, both + 1)
+    skip_is_jump = (skip_speed > limit_kn) & (skip_distance > min_distance_nmi)
+    scored = scored.with_columns(
+        _jump_skip=pl.repeat(False, n_rows, eager=True).scatter(both, skip_is_jump)
+    )
+
+    after_next_ok = (segment.shift(-2) == segment).fill_null(False) & ~jump_col.shift(
+        -2, fill_value=False
+    )
+    spike = jump_col & jump_out & ~pl.col("_jump_skip")
+    bad_first = pl.col("_first") & jump_out & after_next_ok
+    outlier = pl.col("_outlier")
+    near_outlier = pl.any_horizontal(outlier.shift(k, fill_value=False) for k in (-2, -1, 1, 2))
+    if final:
+        drop = jump_col | outlier
+    else:
+        # Clear outliers, plus plain jumped-to reports away from any outlier (within two
+        # reports, where dropping the outlier may resolve the jump) whose previous report
+        # is not itself a jumped-to report.
+        drop = outlier | (jump_col & ~jump_col.shift(1, fill_value=False) & ~near_outlier)
+    return (
+        scored.lazy()
+        .with_columns(
+            _outlier=spike | bad_first,
+            _speed=pl.when(bad_first).then(pl.col("_in").shift(-1)).otherwise(pl.col("_in")),
+        )
+        .with_columns(
+            _flagged=jump_col & pl.col("_core"),
+            _outlier=outlier & pl.col("_core"),
+            _drop=drop & pl.col("_core"),
+        )
+        .collect()
+    )
+
+
+# Reports around a change that a round must re-examine (the legs of a decision reach
+# two reports on each side), and the context they need (two more, twice over for the
+# "near an outlier" test).
+_CORE_REACH = 2
+_CONTEXT_REACH = 6
+
+
+def _window(active: pl.DataFrame, touched: pl.Series) -> pl.DataFrame:
+    """Return the reports of ``active`` around the ``touched`` row indices, as windows.
+
+    Each window is a run of consecutive reports of one vessel (``_segment``); reports
+    within ``_CORE_REACH`` of a touched one are ``_core``, the others are context.
+    """
+    n_rows = active.height
+
+    def around(reach: int) -> pl.Series:
+        return (
+            touched.to_frame("i")
+            .select(
+                (pl.col("i").cast(pl.Int64) + pl.int_ranges(-reach, reach + 1)).explode().alias("i")
+            )
+            .filter(pl.col("i").is_between(0, n_rows - 1))
+            .to_series()
+            .unique()
+            .sort()
+            .cast(pl.UInt32)
+        )
+
+    context = around(_CONTEXT_REACH)
+    core = around(_CORE_REACH)
+    mmsi = active.get_column("mmsi")
+    previous_mmsi = mmsi.gather((context.cast(pl.Int64) - 1).clip(0)).alias("previous")
+    window = active[context].with_columns(
+        _index=context,
+        _core=context.is_in(core.implode()),
+        _first=(context == 0) | (previous_mmsi != mmsi.gather(context)),
+    )
+    index, mmsi_col = pl.col("_index"), pl.col("mmsi")
+    return window.with_columns(
+        _segment=((index != index.shift(1) + 1) | (mmsi_col.shift(1) != mmsi_col))
+        .fill_null(True)
+        .cum_sum()
     )
 
 
 def _jump_drops(
-    rows: pl.DataFrame, *, max_implied_speed_kn: float, max_rounds: int
+    rows: pl.DataFrame, *, max_implied_speed_kn: float, min_distance_nmi: float, max_rounds: int
 ) -> pl.DataFrame:
     """Positions (and implied speeds) of the reports dropped by the jump filter.
 
     ``rows`` are sorted by mmsi and time, with strictly increasing times per MMSI. A
-    report is *flagged* when the implied speed from the previous report of its MMSI
-    exceeds the limit. Each round drops the clear outliers:
+    report is *flagged* (a jump) when the implied speed from the previous report of its
+    MMSI exceeds the limit and the two are more than ``min_distance_nmi`` apart. Each
+    round drops the clear outliers:
 
     * a flagged report whose next report is also a jump away while its previous and
       next reports agree with each other (an isolated bad fix, A-B-C drops B);
@@ -325,31 +431,62 @@ def _jump_drops(
       agree with each other (a bad or stale first fix, which otherwise would make every
       later report look like a jump).
 
-    A round without clear outliers drops instead the jumped-to reports whose previous
-    report is not itself flagged (the plain rule: "drop the jumped-to report"). Only
-    vessels with a flag go on to the next round. After ``max_rounds`` rounds, all reports
-    still flagged are dropped in one last pass, which bounds the work on pathological
-    tracks (e.g. two vessels sharing an MMSI).
+    Each round also drops, away from clear outliers, the jumped-to reports whose previous
+    report is not itself flagged (the plain rule: "drop the jumped-to report"); the
+    flagged reports after them wait for the next round, where they are compared with
+    the last report kept. The first round looks at every report; later rounds only at
+    the reports within two of a flag or a drop (with their context), so the work
+    follows the number of problems, not the number of reports. After ``max_rounds``
+    rounds, all reports still flagged are dropped in one last pass, which bounds the
+    work on pathological tracks (e.g. two vessels sharing an MMSI).
     """
     dropped: list[pl.DataFrame] = []
-    active = rows
+    mmsi = pl.col("mmsi")
+    active = rows.select(
+        _POSITION,
+        "mmsi",
+        pl.col("latitude_deg").radians().alias("_phi"),
+        pl.col("longitude_deg").radians().alias("_lambda"),
+        pl.col("latitude_deg").radians().cos().alias("_cos_phi"),
+        (pl.col("timestamp").dt.epoch("us") / _MICROSECONDS_PER_HOUR).alias("_hours"),
+    )
+    window = active.with_columns(
+        _index=pl.int_range(pl.len(), dtype=pl.UInt32),
+        _segment=mmsi,
+        _first=(mmsi.shift(1) != mmsi).fill_null(True),
+        _core=pl.lit(True),
+    )
     for round_number in range(max_rounds + 1):
-        scored = _jump_round(active, max_implied_speed_kn)
-        flagged = scored.get_column("_flagged")
-        outlier = scored.get_column("_outlier")
-        if not (flagged.any() or outlier.any()):
-            break
-        if round_number == max_rounds:
-            drop = flagged | outlier
-        elif outlier.any():
-            drop = outlier
-        else:
-            drop = flagged & ~flagged.shift(1, fill_value=False)
-        dropped.append(
-            scored.filter(drop).select(_POSITION, pl.col("_speed").alias("implied_speed_kn"))
+        scored = _jump_round(
+            window,
+            limit_kn=max_implied_speed_kn,
+            min_distance_nmi=min_distance_nmi,
+            final=round_number == max_rounds,
         )
-        jumping = scored.filter(flagged | outlier).get_column("mmsi").unique()
-        active = active.filter(~drop & pl.col("mmsi").is_in(jumping.implode()))
+        events = scored.filter(pl.col("_flagged") | pl.col("_outlier"))
+        if events.height == 0:
+            break
+        drops = events.filter(pl.col("_drop"))
+        dropped.append(drops.select(_POSITION, pl.col("_speed").alias("implied_speed_kn")))
+        # Reports to look at again: flags left standing and the neighbours of drops,
+        # as row indices of ``active`` once the drops are removed.
+        drop_index = drops.get_column("_index").sort()
+        neighbours = pl.concat(
+            [
+                events.get_column("_index").cast(pl.Int64),
+                drop_index.cast(pl.Int64) - 1,
+                drop_index.cast(pl.Int64) + 1,
+            ]
+        )
+        touched = neighbours.filter(
+            ~neighbours.is_in(drop_index.cast(pl.Int64).implode()) & (neighbours >= 0)
+        ).unique()
+        shift_down = drop_index.cast(pl.Int64).search_sorted(touched, side="left")
+        touched = (touched - shift_down.cast(pl.Int64)).cast(pl.UInt32)
+        active = active.filter(
+            pl.repeat(True, active.height, eager=True).scatter(drop_index, False)
+        )
+        window = _window(active, touched)
     if not dropped:
         return pl.DataFrame(schema={_POSITION: pl.UInt32, "implied_speed_kn": pl.Float64})
     return pl.concat(dropped)
@@ -361,7 +498,8 @@ def clean_pings(
     max_speed_kn: float = 50.0,
     max_implied_speed_kn: float = 60.0,
     ship_mmsi_range: tuple[int, int] = SHIP_MMSI_RANGE,
-    max_jump_rounds: int = 10,
+    min_jump_distance_nmi: float = 0.5,
+    max_jump_rounds: int = 3,
     record_changes: bool = True,
 ) -> CleanResult:
     """Clean AIS pings: null "not available" codes, drop unusable rows, sort.
@@ -381,6 +519,13 @@ def clean_pings(
         great-circle distance from the previous kept report of the same MMSI, divided by
         the time between them, exceeds this [kn]. It is above ``max_speed_kn`` because
         two 10 m GPS errors on reports a few seconds apart already imply several knots.
+    min_jump_distance_nmi
+        A jump must also cover more than this distance [nmi]. Over shorter legs the
+        implied speed is dominated by errors rather than by the ship: MarineCadastre
+        times are whole seconds of reception, so two reports a few seconds apart carry
+        a relative time error of tens of percent, and position fixes scatter by tens of
+        metres. 0.5 nmi is what a 30-kn ship covers in one minute, the MarineCadastre
+        reporting interval.
     ship_mmsi_range
         Closed MMSI range kept as ships (see :data:`SHIP_MMSI_RANGE`); SAR aircraft
         ``111MIDxxx`` are dropped even inside it.
@@ -534,12 +679,16 @@ def clean_pings(
         ).get_column(_POSITION)
 
     # 4. Position jumps.
-    jumps = _jump_drops(kept, max_implied_speed_kn=max_implied_speed_kn, max_rounds=max_jump_rounds)
+    jumps = _jump_drops(
+        kept,
+        max_implied_speed_kn=max_implied_speed_kn,
+        min_distance_nmi=min_jump_distance_nmi,
+        max_rounds=max_jump_rounds,
+    )
     if jumps.height:
-        kept = kept.filter(~pl.col(_POSITION).is_in(jumps.get_column(_POSITION).implode()))
-        out_of_order = out_of_order.filter(
-            ~out_of_order.is_in(jumps.get_column(_POSITION).implode())
-        )
+        alive = pl.repeat(True, n_rows, eager=True).scatter(jumps.get_column(_POSITION), False)
+        kept = kept.filter(alive.gather(kept.get_column(_POSITION)))
+        out_of_order = out_of_order.filter(alive.gather(out_of_order))
 
     # Rows kept, in output order; no copy at all when nothing moves or goes.
     positions = kept.get_column(_POSITION)

@@ -89,6 +89,7 @@ _DATA_COLUMNS: tuple[str, ...] = tuple(
     c.name for c in AIS_PING_COLUMNS if c.name not in ("source_file", "source_row")
 )
 _ROW = "source_row"
+_IMO_DIGITS = 7
 _HEAD_BYTES = 1 << 16
 _LINE_EXCERPT = 500
 # Time layouts of MarineCadastre files: 2015-2023 with "T", 2024+ with a space. The
@@ -195,7 +196,7 @@ class AisReadResult:
 
 def _constant_category(value: str, n: int) -> pl.Series:
     """Return a Categorical column repeating one value (4 bytes a row)."""
-    return pl.repeat(value, n, dtype=pl.String, eager=True).cast(pl.Categorical)
+    return pl.Series("source_file", [value], dtype=pl.Categorical).new_from_index(0, n)
 
 
 def _new_counts() -> dict[str, int]:
@@ -246,9 +247,11 @@ def _as_integer(values: pl.Series, target: pl.DataType) -> pl.Series:
     return _keep_where(values, integral).cast(target, strict=False)
 
 
-def _present(text: pl.Series) -> pl.Series:
-    """Text that is neither null nor blank."""
-    return text.is_not_null() & (text.str.strip_chars() != "")
+def _present_but_null(raw: pl.Series, value: pl.Series) -> pl.Series | None:
+    """Mask of non-blank raw text whose parsed value is null; None when there is none."""
+    if value.null_count() == raw.null_count():
+        return None
+    return raw.is_not_null() & (raw.str.strip_chars() != "") & value.is_null()
 
 
 def _parse_times(text: pl.Series) -> pl.Series:
@@ -258,7 +261,7 @@ def _parse_times(text: pl.Series) -> pl.Series:
     for layout, pattern in zip(_TIME_FORMATS, _TIME_PATTERNS, strict=False):
         if first and re.match(pattern, first[0]):
             primary = layout
-    parsed = text.str.to_datetime(primary, strict=False, time_unit="us")
+    parsed = text.str.to_datetime(primary, strict=False, time_unit="us", cache=False)
     if parsed.null_count() > text.null_count():
         stripped = text.str.strip_chars()
         parsed = pl.select(
@@ -276,8 +279,10 @@ def _parse_imo(file: str, raw: pl.Series) -> _Parsed:
     if dtype == pl.String:
         digits = raw.str.strip_prefix("IMO")
         number = digits.cast(pl.Int64, strict=False)
-        well_formed = number.is_not_null() & (digits.str.len_bytes() == 7)  # noqa: PLR2004
-        changed = _present(raw) & ~well_formed
+        well_formed = number.is_not_null() & (digits.str.len_bytes() == _IMO_DIGITS)
+        changed = raw.is_not_null() & ~well_formed
+        if changed.any():
+            changed = changed & (raw.str.strip_chars() != "")
         return _Parsed(_keep_where(number, well_formed & (number != 0)), None, changed)
     if dtype.is_integer() or dtype.is_float():
         number = _as_integer(raw, pl.Int64()) if dtype.is_float() else raw.cast(pl.Int64)
@@ -307,7 +312,7 @@ def _parse_column(file: str, raw: pl.Series, column: Column) -> _Parsed:
                 if target.is_integer()
                 else text.cast(target, strict=False)
             )
-        return _Parsed(value, _present(raw) & value.is_null(), None)
+        return _Parsed(value, _present_but_null(raw, value), None)
     if isinstance(target, pl.Datetime) and isinstance(dtype, pl.Datetime):
         value = raw
         if dtype.time_zone is not None:

@@ -6,11 +6,14 @@ and, on berths, ``terminal`` (a stable terminal code). The San Pedro Bay set shi
 portcap (``portcap/data/geo/san-pedro-bay-zones.geojson``, sources in the ``SOURCES.md``
 beside it); users may pass their own file with the same properties.
 
-Points are assigned to zones with :func:`assign_zones` (vectorised: a bounding-box prefilter on
-coordinates sorted by longitude, then ``shapely.intersects_xy`` on prepared polygons). When zones
-overlap, the kind with the higher precedence wins (berth > anchorage > maneuvering, see
-:data:`ZONE_KINDS`); between zones of the same kind the smaller polygon wins (for example
-Sub-Anchorage B-7 inside Anchorage B).
+Points are assigned to zones with :func:`assign_zones` (strings) or :func:`zone_index` (integer
+codes, for large tables; :func:`zone_columns` turns them into compact polars ``Enum`` columns).
+Both look points up in a raster of the zones (about 10 m cells, built once per :class:`Zones`)
+and run the exact ``shapely.intersects_xy`` test only for points in cells that a polygon
+boundary passes through, so the result is that of the exact test. When zones overlap, the kind
+with the higher precedence wins (berth > anchorage > maneuvering, see :data:`ZONE_KINDS`);
+between zones of the same kind the smaller polygon wins (for example Sub-Anchorage B-7 inside
+Anchorage B).
 
 :func:`in_eca` tells whether points lie in the North American Emission Control Area
 (MARPOL Annex VI, Appendix VII), packaged as ``portcap/data/geo/north-american-eca.geojson``.
@@ -20,6 +23,8 @@ from __future__ import annotations
 
 import functools
 import json
+import math
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib.resources import files
@@ -38,6 +43,7 @@ __all__ = [
     "DEFAULT_ECA_FILE",
     "DEFAULT_ZONES_FILE",
     "ZONE_KINDS",
+    "ZONE_KIND_DTYPE",
     "ZoneAssignment",
     "ZoneFileError",
     "Zones",
@@ -45,10 +51,15 @@ __all__ = [
     "in_eca",
     "load_eca",
     "load_zones",
+    "zone_columns",
+    "zone_index",
 ]
 
 #: Allowed values of the ``kind`` property, in order of precedence (first wins on overlap).
 ZONE_KINDS: tuple[str, ...] = ("berth", "anchorage", "maneuvering")
+
+#: Polars dtype of ``zone_kind`` columns: an ``Enum`` whose physical codes index :data:`ZONE_KINDS`.
+ZONE_KIND_DTYPE = pl.Enum(ZONE_KINDS)
 
 #: File name of the packaged San Pedro Bay zones (in ``portcap/data/geo``).
 DEFAULT_ZONES_FILE = "san-pedro-bay-zones.geojson"
@@ -139,6 +150,43 @@ class Zones:
         areas = shapely.area(self.geometry)
         keys = [(rank[k], -a) for k, a in zip(kinds, areas, strict=True)]
         return np.asarray(sorted(range(len(keys)), key=keys.__getitem__), dtype=np.intp)
+
+    @functools.cached_property
+    def kind_index(self) -> npt.NDArray[np.int8]:
+        """Kind of each zone as an index into :data:`ZONE_KINDS`, shape ``(n,)``."""
+        return np.asarray(
+            [ZONE_KINDS.index(kind) for kind in self.table["kind"].to_list()], dtype=np.int8
+        )
+
+    @functools.cached_property
+    def terminal_categories(self) -> tuple[str, ...]:
+        """Distinct ``terminal`` codes, in order of first appearance in the file."""
+        terminals = self.table["terminal"].to_list()
+        return tuple(dict.fromkeys(t for t in terminals if t is not None))
+
+    @functools.cached_property
+    def terminal_index(self) -> npt.NDArray[np.int32]:
+        """Terminal of each zone as an index into :attr:`terminal_categories` (``-1``: none)."""
+        position = {terminal: i for i, terminal in enumerate(self.terminal_categories)}
+        terminals = self.table["terminal"].to_list()
+        return np.asarray([position.get(t, -1) for t in terminals], dtype=np.int32)
+
+    @functools.cached_property
+    def zone_id_dtype(self) -> pl.Enum:
+        """Polars ``Enum`` of the ``zone_id`` values; its physical codes are zone indices."""
+        return pl.Enum(self.table["zone_id"].to_list())
+
+    @functools.cached_property
+    def terminal_dtype(self) -> pl.Enum:
+        """Polars ``Enum`` of the terminal codes (:attr:`terminal_categories`)."""
+        return pl.Enum(list(self.terminal_categories))
+
+    @functools.cached_property
+    def _raster(self) -> _Raster | None:
+        """Raster index of the zones (built on first use; ``None`` if not polygonal)."""
+        if len(self) == 0:
+            return None
+        return _rasterise(self.geometry, self.precedence_order, cell_m=_ZONE_CELL_M)
 
     def terminals(self) -> pl.DataFrame:
         """Berth terminals: one row per ``terminal`` with its name, port and type."""
@@ -327,6 +375,206 @@ def _load_zones(path: GeoSource | None) -> Zones:
     return Zones(table=table, geometry=geometry, source=label)
 
 
+# ----------------------------------------------------------------------------- raster index
+#
+# A point-in-polygon test per point costs about a quarter of a microsecond even on prepared
+# polygons; two million points in a harbor take several tenths of a second. The raster answers
+# almost every point with integer arithmetic: the polygons are painted once onto a regular grid
+# in longitude/latitude, cells that a polygon boundary may touch are marked ambiguous, and only
+# the points that fall in ambiguous cells get the exact test. A cell that is not ambiguous lies
+# at least 3/4 of a cell away from every boundary, far more than the rounding of the lookup, so
+# all its points have the winning polygon of its centre: the answer equals the exact test's.
+
+_NONE = -1  # cell value: in no polygon
+_AMBIGUOUS = -2  # cell value: near a boundary, test the point exactly
+
+#: Target cell size of the zone raster [m] (capped by _MAX_CELLS).
+_ZONE_CELL_M = 10.0
+#: Most cells in a raster (int8 cells: 4 MiB).
+_MAX_CELLS = 1 << 22
+#: Most cells along one side, so that float32 grid coordinates err by under 0.01 cell.
+_MAX_SIDE = 1 << 15
+#: Length of one degree of latitude [m] (mean; only sets the cell size).
+_M_PER_DEG = 111_320.0
+#: Calls with fewer points than this use the exact test unless the raster is already built.
+_RASTER_MIN_POINTS = 20_000
+
+
+@dataclass(frozen=True, eq=False)
+class _Raster:
+    """Winning polygon of each cell of a regular longitude/latitude grid.
+
+    ``cells`` is the row-major ``(ny + 2, nx + 2)`` grid, flattened: the ``nx * ny`` interior
+    cells (interior cell ``(i, j)`` spans longitude ``[x0 + j dx, x0 + (j + 1) dx)`` and latitude
+    ``[y0 + i dy, y0 + (i + 1) dy)``) inside a one-cell border of ``_NONE``. Values: index of the
+    winning polygon, ``_NONE`` or ``_AMBIGUOUS``.
+    """
+
+    x0: float
+    y0: float
+    dx: float
+    dy: float
+    nx: int
+    ny: int
+    cells: npt.NDArray[np.signedinteger[Any]]
+
+    def lookup(
+        self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+    ) -> npt.NDArray[np.signedinteger[Any]]:
+        """Cell value of each point; NaN and points off the grid get ``_NONE``."""
+        buffer = np.empty(lat.shape, dtype=np.float32)
+        flat = self._axis(lat, self.y0, self.dy, self.ny, buffer)
+        flat *= self.nx + 2
+        flat += self._axis(lon, self.x0, self.dx, self.nx, buffer)
+        return self.cells[flat]
+
+    @staticmethod
+    def _axis(
+        values: npt.NDArray[np.float64],
+        origin: float,
+        step: float,
+        n: int,
+        buffer: npt.NDArray[np.float32],
+    ) -> npt.NDArray[np.int32]:
+        # grid coordinate plus one (the border), clamped to [0, n + 1]: off-grid points land on
+        # the border, and so does NaN (fmin/fmax return the number when one operand is NaN)
+        np.subtract(values, origin - step, out=buffer, casting="same_kind")
+        buffer *= np.float32(1.0 / step)
+        np.fmin(buffer, n + 1, out=buffer)
+        np.fmax(buffer, 0, out=buffer)
+        return buffer.astype(np.int32)
+
+
+def _grid_edges(
+    geometry: BaseGeometry, x0: float, y0: float, dx: float, dy: float
+) -> tuple[npt.NDArray[np.float64], ...]:
+    """Edges ``(ua, va, ub, vb)`` of every ring of a (multi)polygon, in grid units."""
+    rings = shapely.get_rings(shapely.get_parts(geometry))
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    u = (coords[:, 0] - x0) / dx
+    v = (coords[:, 1] - y0) / dy
+    same = ring[1:] == ring[:-1]  # consecutive vertices of one (closed) ring
+    return u[:-1][same], v[:-1][same], u[1:][same], v[1:][same]
+
+
+def _runs(counts: npt.NDArray[np.int64]) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """For ``counts[e]`` items per element: the element of each item and its rank in it."""
+    element = np.repeat(np.arange(counts.size), counts)
+    starts = np.cumsum(counts) - counts
+    return element, np.arange(element.size) - starts[element]
+
+
+def _paint(
+    interior: npt.NDArray[np.signedinteger[Any]],
+    value: int,
+    edges: tuple[npt.NDArray[np.float64], ...],
+) -> None:
+    """Set the interior cells whose centre lies inside the polygon to ``value``.
+
+    Even-odd scanline fill along each row's centre line. A vertex belongs to the rows below
+    ``ceil(v - 0.5)``, computed once per vertex, so every row crosses each closed ring an even
+    number of times whatever the rounding.
+    """
+    ua, va, ub, vb = edges
+    ka, kb = np.ceil(va - 0.5).astype(np.int64), np.ceil(vb - 0.5).astype(np.int64)
+    low = np.minimum(ka, kb)
+    edge, rank = _runs(np.abs(kb - ka))
+    if edge.size == 0:
+        return
+    row = low[edge] + rank
+    centre = row + 0.5
+    x = ua[edge] + (centre - va[edge]) * ((ub - ua) / np.where(vb == va, 1.0, vb - va))[edge]
+    order = np.lexsort((x, row))
+    row, x = row[order][0::2], x[order]
+    ny, nx = interior.shape
+    col_in = np.clip(np.ceil(x[0::2] - 0.5), 0, nx).astype(np.int64)
+    col_out = np.clip(np.ceil(x[1::2] - 0.5), 0, nx).astype(np.int64)
+    keep = (col_out > col_in) & (row >= 0) & (row < ny)
+    row, col_in, col_out = row[keep], col_in[keep], col_out[keep]
+    if row.size == 0:
+        return
+    r0, c0 = int(row.min()), int(col_in.min())
+    r1, c1 = int(row.max()) + 1, int(col_out.max())
+    change = np.zeros((r1 - r0, c1 - c0 + 1), dtype=np.int8)
+    np.add.at(change, (row - r0, col_in - c0), 1)
+    np.add.at(change, (row - r0, col_out - c0), -1)
+    inside = np.cumsum(change, axis=1, dtype=np.int8)[:, :-1] > 0
+    interior[r0:r1, c0:c1][inside] = value
+
+
+def _mark_boundaries(
+    grid: npt.NDArray[np.signedinteger[Any]], edges: tuple[npt.NDArray[np.float64], ...]
+) -> None:
+    """Mark as ambiguous every cell a boundary may touch, and their neighbours.
+
+    Samples every edge at most half a cell apart, so each boundary point is within a quarter
+    cell of a sample; marking the 3 x 3 cells around each sample's cell leaves unmarked only
+    cells at least 3/4 of a cell from every boundary.
+    """
+    ua, va, ub, vb = edges
+    du, dv = ub - ua, vb - va
+    counts = np.ceil(2.0 * np.maximum(np.abs(du), np.abs(dv))).astype(np.int64) + 1
+    edge, rank = _runs(counts)
+    t = rank / np.maximum(counts - 1, 1)[edge]
+    col = np.floor(ua[edge] + t * du[edge]).astype(np.int64) + 1  # +1: the border
+    row = np.floor(va[edge] + t * dv[edge]).astype(np.int64) + 1
+    height, width = grid.shape
+    for d_row in (-1, 0, 1):
+        for d_col in (-1, 0, 1):
+            grid[np.clip(row + d_row, 0, height - 1), np.clip(col + d_col, 0, width - 1)] = (
+                _AMBIGUOUS
+            )
+
+
+def _rasterise(
+    geometries: npt.NDArray[np.object_],
+    order: npt.NDArray[np.intp],
+    *,
+    cell_m: float | None = None,
+    max_cells: int = _MAX_CELLS,
+) -> _Raster | None:
+    """Paint polygons onto a grid; ``order`` lists polygon indices, the last one wins.
+
+    The grid covers the polygons' bounding box plus two cells. Cells are ``cell_m`` metres
+    (square at the box's mean latitude) or, if that needs more than ``max_cells`` cells (or
+    ``cell_m`` is None), as small as ``max_cells`` allows. Returns None unless every geometry
+    is a valid, non-empty Polygon or MultiPolygon (the even-odd fill assumes validity).
+    """
+    kinds = shapely.get_type_id(geometries)
+    polygonal = np.isin(kinds, (3, 6))  # Polygon, MultiPolygon
+    if not (polygonal.all() and shapely.is_valid(geometries).all()):
+        return None
+    if shapely.is_empty(geometries).any():
+        return None
+    bounds = np.asarray(shapely.bounds(geometries), dtype=float).reshape(-1, 4)
+    west, south = float(bounds[:, 0].min()), float(bounds[:, 1].min())
+    east, north = float(bounds[:, 2].max()), float(bounds[:, 3].max())
+    width, height = max(east - west, 1e-9), max(north - south, 1e-9)
+    if cell_m is None:
+        dx = dy = math.sqrt(width * height / max_cells)
+    else:
+        dy = cell_m / _M_PER_DEG
+        dx = dy / max(math.cos(math.radians((south + north) / 2)), 0.01)
+    scale = max(
+        1.0,
+        math.sqrt(width / dx * height / dy / max_cells),
+        width / dx / (_MAX_SIDE - 8),
+        height / dy / (_MAX_SIDE - 8),
+    )
+    dx, dy = dx * scale, dy * scale
+    nx, ny = math.ceil(width / dx) + 4, math.ceil(height / dy) + 4
+    x0, y0 = west - 2 * dx, south - 2 * dy
+    n = len(geometries)
+    dtype = np.int8 if n <= 127 else np.int16 if n <= 32_767 else np.int32
+    grid = np.full((ny + 2, nx + 2), _NONE, dtype=dtype)
+    edges = [_grid_edges(g, x0, y0, dx, dy) for g in geometries]
+    for k in order:
+        _paint(grid[1:-1, 1:-1], int(k), edges[k])
+    for e in edges:
+        _mark_boundaries(grid, e)
+    return _Raster(x0=x0, y0=y0, dx=dx, dy=dy, nx=nx, ny=ny, cells=grid.reshape(-1))
+
+
 # ------------------------------------------------------------------------------- assignment
 
 
@@ -339,10 +587,14 @@ def _coordinates(
     return lat.ravel(), lon.ravel(), lat.shape
 
 
-def _zone_index(
+def _index_dtype(n: int) -> type[np.signedinteger[Any]]:
+    return np.int16 if n <= 32_767 else np.int32
+
+
+def _zone_index_exact(
     lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], zones: Zones
 ) -> npt.NDArray[np.intp]:
-    """Index of the winning zone of each point (``-1`` outside every zone)."""
+    """Index of the winning zone of each point (``-1`` outside every zone), exact test."""
     best = np.full(lat.shape, -1, dtype=np.intp)
     bounds = zones.bounds
     if len(zones) == 0 or lat.size == 0:
@@ -371,7 +623,146 @@ def _zone_index(
     return best
 
 
-def _lookup(values: Sequence[str | None], index: npt.NDArray[np.intp]) -> npt.NDArray[np.object_]:
+def _zone_index(
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    zones: Zones,
+    *,
+    use_raster: bool | None = None,
+) -> npt.NDArray[np.signedinteger[Any]]:
+    """Index of the winning zone of each point (``-1`` outside every zone).
+
+    Looks points up in the zones' raster and tests exactly only those in ambiguous cells;
+    ``use_raster=None`` decides by the number of points (small calls do not build the raster).
+    """
+    dtype = _index_dtype(len(zones))
+    if use_raster is None:
+        use_raster = lat.size >= _RASTER_MIN_POINTS or "_raster" in zones.__dict__
+    raster = zones._raster if use_raster and len(zones) else None
+    if raster is None:
+        return _zone_index_exact(lat, lon, zones).astype(dtype)
+    index = raster.lookup(lat, lon).astype(dtype, copy=False)
+    ambiguous = np.flatnonzero(index == _AMBIGUOUS)
+    if ambiguous.size:
+        index[ambiguous] = _zone_index_exact(lat[ambiguous], lon[ambiguous], zones)
+    return index
+
+
+def zone_index(
+    latitude_deg: npt.ArrayLike,
+    longitude_deg: npt.ArrayLike,
+    zones: Zones | None = None,
+) -> npt.NDArray[np.signedinteger[Any]]:
+    """Index of the zone that contains each point, as compact integer codes.
+
+    The fast form of :func:`assign_zones`: no Python string is made per point.
+
+    Parameters
+    ----------
+    latitude_deg : array_like
+        Latitude, WGS84 [deg].
+    longitude_deg : array_like
+        Longitude, WGS84 [deg]; broadcast against ``latitude_deg``.
+    zones : Zones or None, default None
+        Zones from :func:`load_zones`; ``None`` uses the packaged San Pedro Bay zones.
+
+    Returns
+    -------
+    numpy.ndarray
+        Row of the winning zone in ``zones.table`` (file order), ``-1`` outside every zone or
+        where a coordinate is NaN; broadcast shape of the inputs. ``int16`` for up to 32,767
+        zones, ``int32`` beyond. Look the codes up with ``zones.table`` (row ``i``),
+        ``zones.kind_index`` and ``zones.terminal_index``, or turn them into columns with
+        :func:`zone_columns`.
+
+    Notes
+    -----
+    Same result as :func:`assign_zones` (boundary inside, precedence berth > anchorage >
+    maneuvering, then the smaller polygon). From 20,000 points on, or once built, a raster of
+    the zones (about 10 m cells, built on first use in some 0.1 s and cached on ``zones``)
+    answers all points except those in cells a boundary passes through, which get the exact
+    ``shapely.intersects_xy`` test.
+
+    Examples
+    --------
+    >>> zones = load_zones()
+    >>> index = zone_index([33.7574, 20.0], [-118.2142, -150.0], zones)
+    >>> index.tolist()[1], zones.table["zone_id"][int(index[0])]
+    (-1, 'polb-berth-lbct')
+    """
+    zones = _default_zones() if zones is None else zones
+    lat, lon, shape_ = _coordinates(latitude_deg, longitude_deg)
+    return _zone_index(lat, lon, zones).reshape(shape_)
+
+
+def _enum_from_codes(
+    name: str, codes: npt.NDArray[np.signedinteger[Any]], dtype: pl.Enum
+) -> pl.Series:
+    """Enum Series from physical codes; negative codes become null."""
+    n_categories = len(dtype.categories)
+    physical = pl.UInt8 if n_categories <= 255 else pl.UInt16 if n_categories <= 65_535 else None
+    if physical is None:  # more categories than any small physical type: gather instead
+        values = pl.Series(name, [*dtype.categories, None], dtype=dtype)
+        return values.gather(np.where(codes < 0, n_categories, codes).astype(np.uint32))
+    unsigned = codes.astype(np.uint8 if physical == pl.UInt8 else np.uint16)
+    series = pl.Series(name, unsigned)
+    missing = np.flatnonzero(codes < 0)
+    if missing.size:
+        series = series.scatter(missing, None)
+    return series.cat.to(dtype)
+
+
+def zone_columns(
+    index: npt.ArrayLike,
+    zones: Zones | None = None,
+) -> pl.DataFrame:
+    """Columns ``zone_id, zone_kind, terminal`` as polars ``Enum`` from zone indices.
+
+    Parameters
+    ----------
+    index : array_like of int
+        Zone indices from :func:`zone_index` (``-1``: no zone), one-dimensional.
+    zones : Zones or None, default None
+        The zones the indices refer to; ``None`` uses the packaged San Pedro Bay zones.
+
+    Returns
+    -------
+    polars.DataFrame
+        ``zone_id`` (dtype ``zones.zone_id_dtype``), ``zone_kind`` (:data:`ZONE_KIND_DTYPE`)
+        and ``terminal`` (``zones.terminal_dtype``), null where there is no zone (and, for
+        ``terminal``, outside berths). Each value is a small integer code, not a string.
+
+    Examples
+    --------
+    >>> zones = load_zones()
+    >>> index = zone_index([33.7574, 20.0], [-118.2142, -150.0], zones)
+    >>> zone_columns(index, zones).rows()
+    [('polb-berth-lbct', 'berth', 'POLB_LBCT_PIERE'), (None, None, None)]
+    """
+    zones = _default_zones() if zones is None else zones
+    codes = np.asarray(index).reshape(-1)
+    if codes.size and codes.max(initial=-1) >= len(zones):
+        msg = f"zone index out of range: {int(codes.max())} >= {len(zones)} zones"
+        raise ValueError(msg)
+    outside = codes < 0
+    safe = np.where(outside, 0, codes) if outside.any() else codes
+    kind = zones.kind_index[safe]
+    terminal = zones.terminal_index[safe]
+    if outside.any():
+        kind[outside] = -1
+        terminal[outside] = -1
+    return pl.DataFrame(
+        [
+            _enum_from_codes("zone_id", codes, zones.zone_id_dtype),
+            _enum_from_codes("zone_kind", kind, ZONE_KIND_DTYPE),
+            _enum_from_codes("terminal", terminal, zones.terminal_dtype),
+        ]
+    )
+
+
+def _lookup(
+    values: Sequence[str | None], index: npt.NDArray[np.signedinteger[Any]]
+) -> npt.NDArray[np.object_]:
     table = np.asarray([*values, None], dtype=object)
     return table[np.where(index < 0, len(values), index)]
 
@@ -402,10 +793,11 @@ def assign_zones(
     -----
     A point on a polygon's boundary counts as inside (``shapely.intersects_xy`` on the
     prepared polygon). Where zones overlap, precedence is berth > anchorage > maneuvering;
-    between zones of the same kind the one with the smaller area wins. The work is a
-    longitude-sorted bounding-box prefilter followed by ``shapely.intersects_xy`` on prepared
-    polygons, so points far from every zone cost only the prefilter (2 million points take
-    well under a second; see ``docs/methodology/ais-activity.md``).
+    between zones of the same kind the one with the smaller area wins. The zones are looked up
+    as in :func:`zone_index` (a cached raster, with the exact test for points near a
+    boundary), then the codes are mapped to strings; for large tables prefer
+    :func:`zone_index` and :func:`zone_columns`, which make no Python object per point (see
+    ``docs/methodology/ais-activity.md``).
 
     Examples
     --------
@@ -519,6 +911,11 @@ def in_eca(
     circles and closes the coastal parts over land; inland waters cut off by that closure
     (Great Lakes, Hudson Bay, Gulf of California) count as outside.
 
+    From 20,000 points on, or once built for this geometry, a raster of the area (about
+    2 million cells, some 5 km for the North American ECA; cached per geometry object) answers
+    points far from the boundary; the others get the exact ``shapely.intersects_xy`` test, so
+    the result is that of the exact test.
+
     References
     ----------
     .. [1] IMO, MARPOL Annex VI, Appendix VII, para. 2 "North American area", as amended by
@@ -538,9 +935,59 @@ def in_eca(
     else:
         geometry = load_eca(eca)
     lat, lon, shape_ = _coordinates(latitude_deg, longitude_deg)
+    return _in_eca(lat, lon, geometry).reshape(shape_)
+
+
+#: Most cells in an ECA raster: about 5.5 km cells over the North American ECA's bounding box.
+_ECA_MAX_CELLS = 1 << 21
+#: Rasters of the ECA geometries used so far, by ``id`` (with a weak reference to check it).
+_ECA_RASTERS: dict[int, tuple[weakref.ref[BaseGeometry], _Raster | None]] = {}
+
+
+def _eca_raster(geometry: BaseGeometry, *, build: bool = True) -> _Raster | None:
+    """Raster of an ECA geometry, cached (``None``: not built yet, or not polygonal)."""
+    key = id(geometry)
+    hit = _ECA_RASTERS.get(key)
+    if hit is not None and hit[0]() is geometry:
+        return hit[1]
+    if not build:
+        return None
+    single = np.empty(1, dtype=object)
+    single[0] = geometry
+    raster = _rasterise(single, np.zeros(1, dtype=np.intp), max_cells=_ECA_MAX_CELLS)
+    while len(_ECA_RASTERS) >= 8:
+        del _ECA_RASTERS[next(iter(_ECA_RASTERS))]
+    _ECA_RASTERS[key] = (weakref.ref(geometry), raster)
+    return raster
+
+
+def _in_eca_exact(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], geometry: BaseGeometry
+) -> npt.NDArray[np.bool_]:
     x0, y0, x1, y1 = geometry.bounds
     result = np.zeros(lat.shape, dtype=bool)
     candidate = np.flatnonzero((lon >= x0) & (lon <= x1) & (lat >= y0) & (lat <= y1))
     if candidate.size:
         result[candidate] = shapely.intersects_xy(geometry, lon[candidate], lat[candidate])
-    return result.reshape(shape_)
+    return result
+
+
+def _in_eca(
+    lat: npt.NDArray[np.float64],
+    lon: npt.NDArray[np.float64],
+    geometry: BaseGeometry,
+    *,
+    use_raster: bool | None = None,
+) -> npt.NDArray[np.bool_]:
+    """ECA flag of each point: raster lookup, exact test near the boundary."""
+    if use_raster is None:
+        use_raster = lat.size >= _RASTER_MIN_POINTS
+    raster = _eca_raster(geometry, build=use_raster)
+    if raster is None:
+        return _in_eca_exact(lat, lon, geometry)
+    codes = raster.lookup(lat, lon)
+    result = codes == 0
+    ambiguous = np.flatnonzero(codes == _AMBIGUOUS)
+    if ambiguous.size:
+        result[ambiguous] = _in_eca_exact(lat[ambiguous], lon[ambiguous], geometry)
+    return result

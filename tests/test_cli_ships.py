@@ -1,0 +1,122 @@
+"""``portcap ships`` end to end: the real MarineCadastre snapshot, calls, bad input."""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from pathlib import Path
+
+import pandas as pd
+import polars as pl
+import pytest
+
+from portcap import cli, engine
+
+SNAPSHOT = Path(str(files("portcap.data") / "ais" / "marinecadastre-2022-01-03-socal.csv"))
+CALLS = Path(__file__).parent / "data" / "calls"
+
+
+@pytest.fixture(scope="module")
+def snapshot_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, Path]:
+    out = tmp_path_factory.mktemp("ships") / "ships.csv"
+    code = cli.main(["ships", str(SNAPSHOT), "--out", str(out), "--quiet"])
+    return code, out
+
+
+def test_snapshot_writes_the_tidy_table(snapshot_run: tuple[int, Path]) -> None:
+    code, out = snapshot_run
+    assert code == 0
+    table = pd.read_csv(out)
+    for column in ("mmsi", "mode", "engine", "pollutant", "energy_kwh", "mass_kg", "terminal"):
+        assert column in table.columns
+    assert set(table["mode"]) <= {"transit", "maneuvering", "anchorage", "berth"}
+    assert set(table["engine"]) == {"propulsion", "auxiliary", "boiler"}
+    assert set(table["pollutant"]) == {
+        "nox", "hc", "co", "pm10", "pm25", "dpm", "sox", "co2", "ch4", "n2o", "co2e",
+    }
+    assert (table["mass_kg"] >= 0).all()
+    # The snapshot is from the January 2022 queue: most cargo ships wait at anchor, and
+    # ships lie at the berths of both ports.
+    nox = table[table["pollutant"] == "nox"].groupby("mode")["mass_kg"].sum()
+    assert nox["anchorage"] > nox["transit"]
+    berth_terminals = set(table.loc[table["mode"] == "berth", "terminal"].dropna())
+    assert any(t.startswith("POLA_") for t in berth_terminals)
+    assert any(t.startswith("POLB_") for t in berth_terminals)
+
+
+def test_snapshot_nothing_disappears(snapshot_run: tuple[int, Path]) -> None:
+    _, out = snapshot_run
+    summary = json.loads(out.with_suffix(".summary.json").read_text())
+    rows_read = summary["input_counts"]["rows_read"]
+    dropped = sum(n for k, n in summary["quarantine_counts"].items() if k.startswith("dropped"))
+    assert rows_read == 4946  # the snapshot's documented row count
+    assert summary["input_counts"]["reports_kept"] + dropped == rows_read
+    quarantine = pl.read_csv(out.with_name("ships.quarantine.csv"))
+    assert quarantine.height == sum(summary["quarantine_counts"].values())
+    vessels = pd.read_csv(out.with_name("ships.vessels.csv"))
+    assert vessels["included"].sum() == summary["vessels"]
+    assert (~vessels["included"]).sum() == summary["vessels_excluded"]
+    # every vessel of the file (927 MMSI) is in the inventory, set aside, or quarantined
+    # for its MMSI (not a ship's)
+    bad_ids = quarantine.filter(pl.col("reason").is_in(["mmsi_invalid", "mmsi_not_ship"]))
+    assert len(vessels) + bad_ids["mmsi"].n_unique() == 927
+
+
+def test_snapshot_records_every_default_used(snapshot_run: tuple[int, Path]) -> None:
+    _, out = snapshot_run
+    vessels = pd.read_csv(out.with_name("ships.vessels.csv"))
+    included = vessels[vessels["included"]]
+    assert included["filled"].str.contains("main_engine_kw:epa2022_table_c3").all()
+    assert included["filled"].str.contains("keel_year:default_parameter").all()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "parquet", "json"])
+def test_calls_method_in_every_format(tmp_path: Path, file_format: str) -> None:
+    out = tmp_path / f"ships.{file_format}"
+    code = cli.main(
+        ["ships", str(CALLS / "calls.csv"), "--vessels", str(CALLS / "vessels.csv"),
+         "--out", str(out), "--format", file_format, "--quiet"]
+    )
+    assert code == 0
+    reader = {"csv": pl.read_csv, "parquet": pl.read_parquet, "json": pl.read_json}[file_format]
+    table = reader(out)
+    assert table["mmsi"].n_unique() == 3
+    assert set(table["mode"].unique()) == {"transit", "maneuvering", "anchorage", "berth"}
+
+
+def test_calls_without_vessels_file_is_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["ships", str(CALLS / "calls.csv"), "--out", "/dev/null", "--quiet"])
+    assert code == 2
+    assert "--vessels" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("name,colour\nA,red\n", "MMSI"),
+    ],
+)
+def test_unusable_ais_file_exits_non_zero_with_the_file_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], content: str, message: str
+) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text(content)
+    code = cli.main(["ships", str(path), "--out", str(tmp_path / "o.csv"), "--quiet"])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert str(path) in err
+    assert message.lower() in err.lower()
+
+
+def test_missing_input_is_an_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["ships", str(tmp_path / "nope.csv"), "--quiet"])
+    assert code == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_api_and_cli_agree(snapshot_run: tuple[int, Path]) -> None:
+    _, out = snapshot_run
+    run = engine.run_ships(SNAPSHOT)
+    table = pd.read_csv(out)
+    assert table["mass_kg"].sum() == pytest.approx(run.emissions["mass_kg"].sum(), rel=1e-9)
