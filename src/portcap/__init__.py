@@ -6,6 +6,8 @@ diversion to other gateways, leakage, jobs and costs, and the alternatives to a 
 
 from __future__ import annotations
 
+from portcap.engine import ShipsRun, run_ships
+
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["ShipsRun", "__version__", "run_ships"]

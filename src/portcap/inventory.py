@@ -22,8 +22,10 @@ first and the factors applied once per group, which is exact and fast.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import polars as pl
 from pydantic import BaseModel, ConfigDict, Field
@@ -63,6 +65,8 @@ _LLAF_CLASS: dict[str, str] = {
     "co2e": "co2",
 }
 _LLAF_CLASSES: tuple[str, ...] = ("nox", "hc", "co", "pm10", "so2", "co2")
+ENGINES: tuple[str, ...] = ("propulsion", "auxiliary", "boiler")
+_MODE_CODE = {name: code for code, name in enumerate(modes.OPERATING_MODES)}
 
 #: Engine codes of auxiliary engines and boilers when the vessel record does not say:
 #: EPA 2022 §3.4 (ShipEF ``calcEngineType``): auxiliary engines default to MSD.
@@ -125,29 +129,56 @@ def _as_polars(activity: pd.DataFrame | pl.DataFrame) -> pl.DataFrame:
     return pl.from_pandas(activity)
 
 
-def _shore_power_flag(frame: pl.DataFrame, method: ShipMethod) -> pl.Series:
+def _shore_power_connected(
+    vessel_row: npt.NDArray[np.intp],
+    at_berth: npt.NDArray[np.bool_],
+    duration_h: npt.NDArray[np.float64],
+    uses_shore_power: npt.NDArray[np.bool_],
+    method: ShipMethod,
+) -> npt.NDArray[np.bool_]:
     """Whether auxiliary engines are off for shore power on each record (AIS method).
 
-    A berth visit is a run of consecutive berth records of one vessel. A vessel that uses
-    shore power is connected from ``connect_h`` after the visit starts until
-    ``disconnect_h`` before it ends.
+    Records must be in time order within each vessel. A berth visit is a run of
+    consecutive berth records of one vessel; a vessel that uses shore power is connected
+    from ``shore_power_connect_h`` after the visit starts until
+    ``shore_power_disconnect_h`` before it ends.
     """
-    at_berth = pl.col("mode") == "berth"
-    visit = (at_berth != at_berth.shift(1).over("mmsi")).fill_null(True).cum_sum()
-    flagged = frame.with_columns(_visit=visit).with_columns(
-        _elapsed=(pl.col("duration_h").cum_sum() - pl.col("duration_h")).over("mmsi", "_visit"),
-        _total=pl.col("duration_h").sum().over("mmsi", "_visit"),
-    )
+    n = len(at_berth)
+    connected = np.zeros(n, dtype=bool)
+    candidate = at_berth & uses_shore_power
+    if not candidate.any():
+        return connected
+    new_run = np.ones(n, dtype=bool)
+    new_run[1:] = (vessel_row[1:] != vessel_row[:-1]) | (at_berth[1:] != at_berth[:-1])
+    run = np.cumsum(new_run) - 1
+    ends = np.cumsum(duration_h)
+    run_start = np.flatnonzero(new_run)
+    before_run = np.concatenate(([0.0], ends))[run_start]
+    elapsed = ends - duration_h - before_run[run]
+    total = np.bincount(run, weights=duration_h)[run]
     connected = (
-        at_berth
-        & pl.col("shore_power")
-        & (pl.col("_elapsed") >= method.shore_power_connect_h)
-        & (
-            pl.col("_elapsed") + pl.col("duration_h")
-            <= pl.col("_total") - method.shore_power_disconnect_h
-        )
+        candidate
+        & (elapsed >= method.shore_power_connect_h)
+        & (elapsed + duration_h <= total - method.shore_power_disconnect_h)
     )
-    return flagged.select(connected.alias("shore_power_connected")).to_series()
+    return np.asarray(connected, dtype=bool)
+
+
+def _codes(series: pl.Series) -> tuple[npt.NDArray[np.int64], list[str | None]]:
+    """Integer codes (0..k-1) and labels of a text or categorical column; nulls coded."""
+    if isinstance(series.dtype, pl.Enum):
+        labels: list[str | None] = [*series.dtype.categories.to_list(), None]
+        physical = series.to_physical().cast(pl.Int64).fill_null(len(labels) - 1)
+        return physical.to_numpy(), labels
+    as_text = series.cast(pl.Utf8)
+    unique = as_text.unique(maintain_order=True)
+    lookup = pl.DataFrame({"label": unique, "code": np.arange(len(unique), dtype=np.int64)})
+    codes = (
+        pl.DataFrame({"label": as_text})
+        .join(lookup, on="label", how="left", nulls_equal=True, maintain_order="left")["code"]
+        .to_numpy()
+    )
+    return codes, unique.to_list()
 
 
 def ogv_emissions(
@@ -161,11 +192,12 @@ def ogv_emissions(
     Parameters
     ----------
     activity : DataFrame (pandas or polars)
-        One row per activity record: ``mmsi, start (datetime), duration_h [h],
-        speed_over_ground_kn [kn], zone_kind (berth|anchorage|maneuvering|None),
-        terminal, in_eca (bool)``; optionally ``shore_power_connected`` (bool; derived
-        from the vessel's ``shore_power`` flag when absent). Records of vessels missing
-        from ``vessels`` are ignored here (the caller reports them).
+        One row per activity record, in time order within each vessel: ``mmsi, start
+        (datetime), duration_h [h], speed_over_ground_kn [kn], zone_kind
+        (berth|anchorage|maneuvering|None), terminal, in_eca (bool)``; optionally
+        ``shore_power_connected`` (bool; derived from the vessel's ``shore_power`` flag
+        when absent). Records of vessels missing from ``vessels`` are ignored here (the
+        caller reports them).
     vessels : pandas.DataFrame
         From :func:`portcap.vessels.build_vessel_table`: ``mmsi, ship_type, size_value,
         size_unit, main_engine_kw, max_speed_kn, engine_type, tier, shore_power,
@@ -176,66 +208,118 @@ def ogv_emissions(
     Returns
     -------
     ShipEmissions
-        The tidy emissions table and hours by vessel and mode.
+        The tidy emissions table and hours by vessel and mode (records without a mode,
+        e.g. without a speed, are counted under mode ``none``).
+
+    Notes
+    -----
+    Records are reduced to groups (vessel, day, mode, terminal, ECA or not, load below
+    25 % or not, shore power or not) with sums of time, propulsion energy and propulsion
+    energy times each low-load adjustment factor (``np.bincount`` over group codes);
+    factors are then applied per group. The result equals the record-by-record sum.
     """
     method = method or ShipMethod()
     factors.check_choice(method.bsfc_method, ("base", "load_dependent"), "bsfc_method")
     frame = _as_polars(activity)
-    vessel_columns = ["mmsi", "main_engine_kw", "max_speed_kn", "shore_power"]
-    vessel_pl = pl.from_pandas(vessels[vessel_columns].astype({"shore_power": bool}))
-    frame = frame.join(vessel_pl, on="mmsi", how="inner")
-    if frame.height == 0:
+    fleet = vessels.sort_values("mmsi").reset_index(drop=True)
+    fleet_mmsi = fleet["mmsi"].to_numpy(dtype=np.int64)
+    mmsi = frame["mmsi"].cast(pl.Int64).to_numpy()
+    row = np.clip(np.searchsorted(fleet_mmsi, mmsi), 0, max(len(fleet_mmsi) - 1, 0))
+    known = (fleet_mmsi[row] == mmsi) if len(fleet_mmsi) else np.zeros(len(mmsi), dtype=bool)
+    if not known.any():
         return ShipEmissions(_empty_emissions(), pd.DataFrame(columns=["mmsi", "mode", "hours"]))
+    if not known.all():
+        frame = frame.filter(pl.Series(known))
+        row = row[known]
 
-    speed = frame["speed_over_ground_kn"].fill_null(0.0).to_numpy()
-    max_speed = frame["max_speed_kn"].to_numpy()
-    load_factor = np.asarray(ships.main_engine_load_factor(speed, max_speed), dtype=float)
-    zone_kind = frame["zone_kind"].to_numpy() if "zone_kind" in frame.columns else None
-    mode = np.asarray(modes.operating_mode(speed, load_factor, zone_kind), dtype=object)
-    underway = (mode == "transit") | (mode == "maneuvering")
+    duration_h = frame["duration_h"].cast(pl.Float64).to_numpy()
+    speed = frame["speed_over_ground_kn"].cast(pl.Float64).to_numpy()
+    max_speed = fleet["max_speed_kn"].to_numpy(dtype=float)[row]
+    load_factor = np.asarray(
+        ships.main_engine_load_factor(np.nan_to_num(speed, nan=0.0), max_speed), dtype=float
+    )
+    zone_kind = frame["zone_kind"] if "zone_kind" in frame.columns else None
+    mode = modes.operating_mode_code(speed, load_factor, zone_kind).astype(np.int64)
+    underway = (mode == _MODE_CODE["transit"]) | (mode == _MODE_CODE["maneuvering"])
     load_factor = np.where(underway, load_factor, 0.0)
-    propulsion_kwh = (
-        frame["main_engine_kw"].to_numpy() * load_factor * frame["duration_h"].to_numpy()
+    propulsion_kwh = fleet["main_engine_kw"].to_numpy(dtype=float)[row] * load_factor * duration_h
+    in_eca = frame["in_eca"].cast(pl.Boolean).fill_null(True).to_numpy()
+    if "shore_power_connected" in frame.columns:
+        shore = frame["shore_power_connected"].cast(pl.Boolean).fill_null(False).to_numpy()
+    else:
+        shore = _shore_power_connected(
+            row,
+            mode == _MODE_CODE["berth"],
+            duration_h,
+            fleet["shore_power"].to_numpy(dtype=bool)[row],
+            method,
+        )
+    # Tier III engines below 25 % load run as Tier II (EPA 2022 §3.5.1)
+    low_load = load_factor < 0.25
+    day = frame["start"].cast(pl.Date).to_physical().to_numpy().astype(np.int64)
+    terminal_code, terminal_labels = _codes(
+        frame["terminal"] if "terminal" in frame.columns else pl.Series([None] * len(row))
     )
-    frame = frame.with_columns(
-        pl.Series("mode", mode.astype(str)),
-        pl.Series("load_factor", load_factor),
-        pl.Series("propulsion_kwh", propulsion_kwh),
-        pl.col("start").dt.date().alias("date"),
-    )
-    if "shore_power_connected" not in frame.columns:
-        frame = frame.with_columns(_shore_power_flag(frame, method))
 
-    in_eca = frame["in_eca"].to_numpy()
-    sulfur = np.where(in_eca, method.eca_sulfur_pct_mass, method.global_sulfur_pct_mass)
-    adjusted: dict[str, np.ndarray] = {}
+    # one integer per group, then group codes 0..g-1
+    day0 = int(day.min())
+    key = row.astype(np.int64)
+    for values, size in (
+        (day - day0, int(day.max()) - day0 + 1),
+        (mode + 1, len(modes.OPERATING_MODES) + 1),
+        (terminal_code, max(len(terminal_labels), 1)),
+        (in_eca.astype(np.int64), 2),
+        (low_load.astype(np.int64), 2),
+        (shore.astype(np.int64), 2),
+    ):
+        key = key * size + values
+    # pandas.factorize numbers groups in order of first appearance, so a group's first
+    # record is where the running maximum of the codes rises
+    group = pd.factorize(key)[0]
+    n_groups = int(group.max()) + 1
+    rises = np.ones(len(group), dtype=bool)
+    rises[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
+    first = np.flatnonzero(rises)
+
+    sums: dict[str, npt.NDArray[Any]] = {
+        "duration_h": np.bincount(group, weights=duration_h, minlength=n_groups),
+        "propulsion_kwh": np.bincount(group, weights=propulsion_kwh, minlength=n_groups),
+    }
+    # Low-load factors differ from 1 only for 0 < LF <= 0.20 (EPA 2022 §3.5.3): evaluate
+    # them on those records alone.
+    low = np.flatnonzero(underway & (load_factor > 0) & (load_factor <= 0.20))
+    low_lf = load_factor[low]
+    low_sulfur = np.where(in_eca[low], method.eca_sulfur_pct_mass, method.global_sulfur_pct_mass)
     for llaf_class in _LLAF_CLASSES:
+        weights = propulsion_kwh.copy()
         if method.bsfc_method == "load_dependent" and llaf_class in ("co2", "so2"):
-            base = np.ones_like(load_factor)
-            curve = ships.load_dependent_bsfc_g_per_kwh(base, np.where(underway, load_factor, 1.0))
-            adjustment = np.where(underway, np.asarray(curve, dtype=float), 1.0)
+            curve = ships.load_dependent_bsfc_g_per_kwh(
+                np.ones(underway.sum()), load_factor[underway]
+            )
+            weights[underway] *= np.asarray(curve, dtype=float)
         else:
-            adjustment = np.asarray(
-                ships.low_load_adjustment(load_factor, llaf_class, sulfur_pct_mass=sulfur),
+            weights[low] *= np.asarray(
+                ships.low_load_adjustment(low_lf, llaf_class, sulfur_pct_mass=low_sulfur),
                 dtype=float,
             )
-        adjusted[f"propulsion_kwh_{llaf_class}"] = propulsion_kwh * adjustment
-    frame = frame.with_columns(
-        [pl.Series(name, values) for name, values in adjusted.items()]
-        + [
-            # Tier III engines below 25 % load run as Tier II (EPA 2022 §3.5.1)
-            (pl.col("load_factor") < 0.25).alias("low_load"),
-        ]
+        sums[f"propulsion_kwh_{llaf_class}"] = np.bincount(
+            group, weights=weights, minlength=n_groups
+        )
+    mode_names = np.array([*modes.OPERATING_MODES, "none"], dtype=object)
+    grouped = pd.DataFrame(
+        {
+            "mmsi": fleet_mmsi[row[first]],
+            "date": pd.to_datetime(day[first], unit="D").date,
+            "mode": mode_names[mode[first]],
+            "terminal": np.array(terminal_labels, dtype=object)[terminal_code[first]],
+            "in_eca": in_eca[first],
+            "low_load": low_load[first],
+            "shore_power_connected": shore[first],
+            **sums,
+        }
     )
-    if "terminal" not in frame.columns:
-        frame = frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias("terminal"))
-    keys = ["mmsi", "date", "mode", "terminal", "in_eca", "low_load", "shore_power_connected"]
-    sums = [pl.col("duration_h").sum(), pl.col("propulsion_kwh").sum()] + [
-        pl.col(name).sum() for name in adjusted
-    ]
-    grouped = frame.group_by(keys).agg(sums).to_pandas()
     hours = grouped.groupby(["mmsi", "mode"], as_index=False).agg(hours=("duration_h", "sum"))
-    emissions = _group_emissions(grouped, vessels, method)
+    emissions = _group_emissions(grouped[grouped["mode"] != "none"], vessels, method)
     return ShipEmissions(emissions, hours)
 
 
@@ -249,60 +333,72 @@ def _group_emissions(
         how="left",
         validate="m:1",
     )
-    aux_kw = ships.auxiliary_power_kw(
-        groups["ship_type"], groups["size_value"], groups["mode"], method=method.power_method
+    power = _power_by_mode(groups, method.power_method)
+    aux_kw = ships.apply_shore_power(
+        power["auxiliary_kw"], groups["mode"], groups["shore_power_connected"]
     )
-    boiler_kw = ships.boiler_power_kw(
-        groups["ship_type"], groups["size_value"], groups["mode"], method=method.power_method
-    )
-    aux_kw = ships.apply_shore_power(aux_kw, groups["mode"], groups["shore_power_connected"])
-    hours = groups["duration_h"]
+    hours = groups["duration_h"].to_numpy(dtype=float)
     in_eca = groups["in_eca"].to_numpy(dtype=bool)
-    sulfur = ships.sulfur_pct_mass_for_location(
-        in_eca,
-        eca_sulfur_pct_mass=method.eca_sulfur_pct_mass,
-        global_sulfur_pct_mass=method.global_sulfur_pct_mass,
+    sulfur = np.asarray(
+        ships.sulfur_pct_mass_for_location(
+            in_eca,
+            eca_sulfur_pct_mass=method.eca_sulfur_pct_mass,
+            global_sulfur_pct_mass=method.global_sulfur_pct_mass,
+        ),
+        dtype=float,
     )
-    engines: list[pd.DataFrame] = []
-    for engine, engine_type, energy in (
-        ("propulsion", groups["engine_type"], groups["propulsion_kwh"]),
-        (
-            "auxiliary",
-            pd.Series(AUXILIARY_ENGINE_TYPE, index=groups.index),
-            pd.Series(np.asarray(aux_kw, dtype=float), index=groups.index).fillna(0.0) * hours,
+    n = len(groups)
+    engine_types = {
+        "propulsion": groups["engine_type"].to_numpy(dtype=object),
+        "auxiliary": np.full(n, AUXILIARY_ENGINE_TYPE, dtype=object),
+        "boiler": np.full(n, BOILER_ENGINE_TYPE, dtype=object),
+    }
+    energies = {
+        "propulsion": groups["propulsion_kwh"].to_numpy(dtype=float),
+        "auxiliary": np.nan_to_num(np.asarray(aux_kw, dtype=float)) * hours,
+        "boiler": np.nan_to_num(power["boiler_kw"].to_numpy(dtype=float)) * hours,
+    }
+    tiers = {
+        "propulsion": np.asarray(
+            ships.nox_tier_for_load(
+                groups["tier"], np.where(groups["low_load"], 0.1, 0.5), engine="propulsion"
+            ),
+            dtype=float,
         ),
-        (
-            "boiler",
-            pd.Series(BOILER_ENGINE_TYPE, index=groups.index),
-            pd.Series(np.asarray(boiler_kw, dtype=float), index=groups.index).fillna(0.0) * hours,
-        ),
-    ):
-        fuel = ships.fuel_for_location(engine_type, in_eca, engine=engine)
-        tier = groups["tier"]
-        if engine == "propulsion":
-            tier = ships.nox_tier_for_load(
-                tier, np.where(groups["low_load"], 0.1, 0.5), engine=engine
+        "auxiliary": groups["tier"].to_numpy(dtype=float),
+        "boiler": groups["tier"].to_numpy(dtype=float),
+    }
+    keys = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "engine": engine,
+                    "engine_type": engine_types[engine],
+                    "fuel": np.asarray(
+                        ships.fuel_for_location(engine_types[engine], in_eca, engine=engine),
+                        dtype=object,
+                    ),
+                    "tier": tiers[engine],
+                    "sulfur_pct_mass": sulfur,
+                }
             )
-        keys = pd.DataFrame(
-            {
-                "engine": engine,
-                "engine_type": engine_type.to_numpy(dtype=object),
-                "fuel": np.asarray(fuel, dtype=object),
-                "tier": np.asarray(tier, dtype=float),
-                "sulfur_pct_mass": np.asarray(sulfur, dtype=float),
-            },
-            index=groups.index,
-        )
-        ef = _factors_for_keys(keys, method.gwp_set)
+            for engine in ENGINES
+        ],
+        ignore_index=True,
+    )
+    ef = _factors_for_keys(keys, method.gwp_set)
+    engines: list[pd.DataFrame] = []
+    for position, engine in enumerate(ENGINES):
         block = groups[["mmsi", "date", "mode", "terminal"]].copy()
         block["engine"] = engine
-        block["energy_kwh"] = energy.to_numpy(dtype=float)
+        block["energy_kwh"] = energies[engine]
+        rows = slice(position * n, (position + 1) * n)
         for pollutant in POLLUTANTS:
             if engine == "propulsion":
-                adjusted = groups[f"propulsion_kwh_{_LLAF_CLASS[pollutant]}"]
+                adjusted = groups[f"propulsion_kwh_{_LLAF_CLASS[pollutant]}"].to_numpy(dtype=float)
             else:
-                adjusted = energy
-            block[pollutant] = adjusted.to_numpy(dtype=float) * ef[pollutant].to_numpy() / 1000.0
+                adjusted = energies[engine]
+            block[pollutant] = adjusted * ef[pollutant].to_numpy()[rows] / 1000.0
         engines.append(block)
     wide = pd.concat(engines, ignore_index=True)
     wide = wide[wide["energy_kwh"] > 0]
@@ -325,6 +421,27 @@ def _group_emissions(
         validate="m:1",
     )
     return long[list(SHIP_EMISSIONS_COLUMNS) + ["ship_type", "size_value", "size_unit", "filled"]]
+
+
+def _power_by_mode(groups: pd.DataFrame, power_method: str) -> pd.DataFrame:
+    """Auxiliary and boiler power of each group, looked up once per (type, size, mode)."""
+    columns = ["ship_type", "size_value", "mode"]
+    distinct = groups[columns].drop_duplicates().reset_index(drop=True)
+    distinct["auxiliary_kw"] = np.asarray(
+        ships.auxiliary_power_kw(
+            distinct["ship_type"], distinct["size_value"], distinct["mode"], method=power_method
+        ),
+        dtype=float,
+    )
+    distinct["boiler_kw"] = np.asarray(
+        ships.boiler_power_kw(
+            distinct["ship_type"], distinct["size_value"], distinct["mode"], method=power_method
+        ),
+        dtype=float,
+    )
+    merged = groups[columns].merge(distinct, on=columns, how="left", validate="m:1")
+    merged.index = groups.index
+    return merged[["auxiliary_kw", "boiler_kw"]]
 
 
 def _factors_for_keys(keys: pd.DataFrame, gwp_set: str) -> pd.DataFrame:

@@ -6,10 +6,13 @@ from importlib.resources import files
 import numpy as np
 import polars as pl
 import pytest
+import shapely
 from shapely.geometry import box
 
+from portcap.ais import intervals as intervals_module
+from portcap.ais import zones as zones_module
 from portcap.ais.intervals import INTERVAL_COLUMNS, build_intervals
-from portcap.ais.zones import load_zones
+from portcap.ais.zones import ZONE_KIND_DTYPE, assign_zones, in_eca, load_zones
 
 T0 = dt.datetime(2022, 1, 3, 0, 0, 0)
 LBCT = (33.7574, -118.2142)  # moored at Long Beach Container Terminal (berth)
@@ -274,7 +277,7 @@ def test_real_snapshot(zones):
     berth = intervals.filter(
         (pl.col("zone_kind") == "berth") & pl.col("vessel_type").is_between(70, 79)
     )
-    assert set(berth["terminal"].str.slice(0, 4)) == {"POLA", "POLB"}
+    assert set(berth["terminal"].cast(pl.String).str.slice(0, 4)) == {"POLA", "POLB"}
     assert berth["duration_h"].sum() > 5
 
 
@@ -301,3 +304,224 @@ def test_invalid_gap_parameters(zones, max_gap_h, max_bridge_h):
     pings = pings_frame([(1, 0, LBCT, 0.0)])
     with pytest.raises(ValueError, match="max_"):
         build_intervals(pings, zones, max_gap_h=max_gap_h, max_bridge_h=max_bridge_h)
+
+
+# ------------------------------------------------------------- compact output, fast path
+
+
+def test_zone_columns_are_enums(zones):
+    pings = pings_frame([(1, 0, LBCT, 0.0), (1, 10, ANCHORAGE_B, 0.0), (1, 20, OFFSHORE, 9.0)])
+    intervals, _ = build_intervals(pings, zones)
+    assert intervals.schema["zone_kind"] == ZONE_KIND_DTYPE
+    assert intervals.schema["zone_id"] == zones.zone_id_dtype
+    assert intervals.schema["terminal"] == zones.terminal_dtype
+    assert intervals["zone_kind"].to_list() == ["berth", "anchorage", None]
+    assert intervals["terminal"].to_list() == ["POLB_LBCT_PIERE", None, None]
+    assert intervals.filter(pl.col("zone_kind") == "berth").height == 1
+
+
+def test_position_and_passthrough_columns_are_shared_with_the_pings(zones):
+    rng = np.random.default_rng(5)
+    n = 1_000
+    pings = pl.DataFrame(
+        {
+            "mmsi": np.repeat([1, 2], n // 2),
+            "timestamp": np.tile(np.arange(n // 2) * 60_000_000, 2).astype("datetime64[us]"),
+            "latitude_deg": rng.uniform(33.70, 33.76, n),
+            "longitude_deg": rng.uniform(-118.28, -118.20, n),
+            "speed_over_ground_kn": rng.uniform(0, 5, n),
+            "draft_m": rng.uniform(5, 15, n),
+        }
+    )
+    intervals, report = build_intervals(pings, zones)
+    assert report["n_bridged_gaps"] == 0
+    for column in ("latitude_deg", "longitude_deg", "draft_m"):
+        assert np.shares_memory(intervals[column].to_numpy(), pings[column].to_numpy())
+
+
+def _reference_intervals(pings, zones, max_gap_h=1.0, max_bridge_h=24.0):
+    """The polars-expression implementation that build_intervals replaced (for comparison)."""
+    df = pings.sort(["mmsi", "timestamp"], maintain_order=True).with_columns(
+        pl.col("latitude_deg", "longitude_deg", "speed_over_ground_kn")
+        .cast(pl.Float64)
+        .fill_nan(None)
+    )
+    lat = df["latitude_deg"].to_numpy().astype(float)
+    lon = df["longitude_deg"].to_numpy().astype(float)
+    zone = assign_zones(lat, lon, zones)
+    df = df.with_columns(
+        pl.Series("zone_id", zone.zone_id.tolist(), dtype=pl.String),
+        pl.Series("zone_kind", zone.zone_kind.tolist(), dtype=pl.String),
+        pl.Series("terminal", zone.terminal.tolist(), dtype=pl.String),
+        pl.Series("in_eca", in_eca(lat, lon)),
+    ).with_row_index("_row")
+
+    def following(column):
+        return pl.col(column).shift(-1).over("mmsi")
+
+    sog, sog_next = pl.col("speed_over_ground_kn"), following("speed_over_ground_kn")
+    gap_h = (following("timestamp") - pl.col("timestamp")).dt.total_microseconds() / 3.6e9
+    implied = (
+        pl.when(pl.col("_gap_h") > 0)
+        .then(
+            intervals_module._haversine_nmi(
+                pl.col("latitude_deg"),
+                pl.col("longitude_deg"),
+                following("latitude_deg"),
+                following("longitude_deg"),
+            )
+            / pl.col("_gap_h")
+        )
+        .otherwise(None)
+    )
+    df = df.with_columns(_next_ts=following("timestamp"), _gap_h=gap_h).with_columns(
+        _category=pl.when(pl.col("_gap_h").is_null())
+        .then(pl.lit("last"))
+        .when(pl.col("_gap_h") <= max_gap_h)
+        .then(pl.lit("observed"))
+        .when(pl.col("_gap_h") <= max_bridge_h)
+        .then(pl.lit("bridged"))
+        .otherwise(pl.lit("cut")),
+        _implied=sog.is_null() & sog_next.is_null() & implied.is_not_null(),
+        _pair_speed=pl.when(sog.is_not_null() & sog_next.is_not_null())
+        .then((sog + sog_next) / 2)
+        .otherwise(pl.coalesce(sog, sog_next, implied)),
+    )
+    category = pl.col("_category")
+    counted = category.is_in(["observed", "bridged"])
+    midpoint = pl.col("timestamp") + (pl.col("_next_ts") - pl.col("timestamp")) / 2
+    passthrough = [c for c in pings.columns if c not in intervals_module.REQUIRED_PING_COLUMNS]
+    tail = ["zone_id", "zone_kind", "terminal", "in_eca"]
+    forward = df.select(
+        pl.col("mmsi"),
+        pl.col("timestamp").alias("start"),
+        pl.when(category == "observed")
+        .then(pl.col("_next_ts"))
+        .when(category == "bridged")
+        .then(midpoint)
+        .otherwise(pl.col("timestamp"))
+        .alias("end"),
+        pl.when(counted).then(pl.col("_pair_speed")).otherwise(sog).alias("speed_over_ground_kn"),
+        pl.col("latitude_deg", "longitude_deg", *tail),
+        (category == "bridged").alias("interpolated"),
+        *passthrough,
+        (pl.col("_row").cast(pl.Int64) * 2).alias("_key"),
+        (counted & pl.col("_implied")).alias("_implied"),
+    )
+    second = (
+        df.with_columns(
+            _prev_category=category.shift(1).over("mmsi"),
+            _prev_mid=midpoint.shift(1).over("mmsi"),
+            _prev_speed=pl.col("_pair_speed").shift(1).over("mmsi"),
+            _prev_implied=pl.col("_implied").shift(1).over("mmsi"),
+        )
+        .filter(pl.col("_prev_category") == "bridged")
+        .select(
+            pl.col("mmsi"),
+            pl.col("_prev_mid").alias("start"),
+            pl.col("timestamp").alias("end"),
+            pl.col("_prev_speed").alias("speed_over_ground_kn"),
+            pl.col("latitude_deg", "longitude_deg", *tail),
+            pl.lit(value=True).alias("interpolated"),
+            *passthrough,
+            (pl.col("_row").cast(pl.Int64) * 2 - 1).alias("_key"),
+            pl.col("_prev_implied").alias("_implied"),
+        )
+    )
+    intervals = (
+        pl.concat([forward, second])
+        .sort("_key")
+        .with_columns(
+            ((pl.col("end") - pl.col("start")).dt.total_microseconds() / 3.6e9).alias(
+                "duration_h"
+            )
+        )
+    )
+    n_implied = int(intervals["_implied"].sum())
+    intervals = intervals.select(*INTERVAL_COLUMNS, *passthrough)
+    cut = df.filter(category == "cut").select(
+        pl.col("mmsi"),
+        pl.col("timestamp").alias("start"),
+        pl.col("_next_ts").alias("end"),
+        pl.col("_gap_h").alias("gap_h"),
+    )
+    return intervals, n_implied, cut
+
+
+def random_pings(seed, n, *, time_unit="us"):
+    """Tracks with every gap category, missing speeds and positions, near zone edges."""
+    rng = np.random.default_rng(seed)
+    mmsi = np.sort(rng.integers(1, 60, n))
+    minutes = rng.choice([0, 1, 3, 10, 61, 90, 600, 1500, 3000], size=n)
+    seconds = np.cumsum(minutes * 60 + rng.integers(0, 60, n))
+    coords = shapely.get_coordinates(load_zones().geometry)
+    near = coords[rng.integers(0, len(coords), n)] + rng.normal(0, 2e-5, (n, 2))
+    bay = np.column_stack([rng.uniform(-118.30, -118.10, n), rng.uniform(33.62, 33.80, n)])
+    position = np.where(rng.random((n, 1)) < 0.5, near, bay)
+    sog = rng.uniform(0, 15, n)
+    sog[rng.random(n) < 0.2] = np.nan
+    lat = position[:, 1].copy()
+    lat[rng.random(n) < 0.01] = np.nan
+    frame = pl.DataFrame(
+        {
+            "mmsi": mmsi,
+            "timestamp": (seconds * 1_000_000 + rng.integers(0, 1000, n)).astype(
+                "datetime64[us]"
+            ),
+            "latitude_deg": lat,
+            "longitude_deg": position[:, 0],
+            "speed_over_ground_kn": sog,
+            "vessel_name": [f"V{m}" for m in mmsi],
+        }
+    )
+    return frame.with_columns(pl.col("timestamp").cast(pl.Datetime(time_unit)))
+
+
+def _as_strings(intervals):
+    return intervals.with_columns(pl.col("zone_id", "zone_kind", "terminal").cast(pl.String))
+
+
+@pytest.mark.parametrize(
+    ("block_rows", "shared_pieces", "min_points", "time_unit"),
+    [
+        (1 << 17, 64, 10**9, "us"),  # one block, exact zone test, pieces shared
+        (7, 64, 0, "us"),  # tiny blocks: gaps and bridges across block edges; rasters
+        (1000, 0, 0, "ns"),  # second halves gathered, not shared; nanoseconds
+        (64, 10**6, 0, "ms"),
+    ],
+)
+def test_matches_reference_implementation(
+    zones, monkeypatch, block_rows, shared_pieces, min_points, time_unit
+):
+    monkeypatch.setattr(intervals_module, "_BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(intervals_module, "_MAX_SHARED_PIECES", shared_pieces)
+    monkeypatch.setattr(zones_module, "_RASTER_MIN_POINTS", min_points)
+    pings = random_pings(11, 3_000, time_unit=time_unit)
+    intervals, report = build_intervals(pings, zones)
+    expected, n_implied, cut = _reference_intervals(pings, zones)
+    assert report["n_bridged_gaps"] > 50
+    assert report["n_cut_gaps"] > 50
+    assert report["n_speed_implied"] == n_implied > 0
+    assert _as_strings(intervals).equals(expected)  # bit for bit
+    assert report["cut_gaps"].equals(cut)
+    assert report["total_duration_h"] == pytest.approx(expected["duration_h"].sum(), rel=1e-12)
+    assert report["n_speed_missing"] == expected.filter(
+        (pl.col("duration_h") > 0) & pl.col("speed_over_ground_kn").is_null()
+    ).height
+
+
+def test_unsorted_input_matches_reference(zones, monkeypatch):
+    monkeypatch.setattr(intervals_module, "_BLOCK_ROWS", 100)
+    pings = random_pings(12, 2_000)
+    shuffled = pings.sample(fraction=1.0, shuffle=True, seed=1)
+    intervals, report = build_intervals(shuffled, zones)
+    assert report["resorted"]
+    expected, _, _ = _reference_intervals(shuffled, zones)
+    assert _as_strings(intervals).equals(expected)
+
+
+def test_string_mmsi(zones):
+    pings = random_pings(13, 500).with_columns(pl.col("mmsi").cast(pl.String).str.zfill(9))
+    intervals, _ = build_intervals(pings, zones)
+    expected, _, _ = _reference_intervals(pings, zones)
+    assert _as_strings(intervals).equals(expected)

@@ -3,8 +3,7 @@
 :func:`clean_pings` takes the canonical pings of :mod:`portcap.ais.read` and
 
 1. sets AIS "not available" codes and impossible values to null (the row is kept and the
-   change recorded): SOG 102.3 kn, COG 360 deg, heading 511, draft/length/width 0 m, and
-   IMO numbers that fail the check digit;
+   change recorded): SOG 102.3 kn, COG 360 deg, heading 511, draft/length/width 0 m;
 2. drops rows that cannot be used: invalid or non-ship MMSI, no time, position missing or
    out of range (including the 91/181 "not available" codes), SOG above a ceiling,
    duplicates, and position jumps that imply an impossible speed;
@@ -237,7 +236,8 @@ def _row_reason(*, max_speed_kn: float, ship_mmsi_range: tuple[int, int]) -> pl.
     lat = pl.col("latitude_deg")
     lon = pl.col("longitude_deg")
     sog = pl.col("speed_over_ground_kn")
-    sog_known = ~_near("speed_over_ground_kn", SOG_NOT_AVAILABLE_KN)
+    # polars orders NaN above every number, so NaN must not count as "too fast".
+    sog_known = ~_near("speed_over_ground_kn", SOG_NOT_AVAILABLE_KN) & ~sog.is_nan()
     return (
         pl.when(mmsi.is_null() | (mmsi <= 0) | (mmsi > _MMSI_MAX))
         .then(pl.lit("mmsi_invalid"))
@@ -341,8 +341,10 @@ def _jump_round(
         _jump_skip=pl.repeat(False, n_rows, eager=True).scatter(both, skip_is_jump)
     )
 
-    after_next_ok = (segment.shift(-2) == segment).fill_null(False) & ~jump_col.shift(
-        -2, fill_value=False
+    # The track goes on without a jump for the next three legs after the first one (one
+    # leg at least), so the first report, not the rest, is the odd one out.
+    after_next_ok = (segment.shift(-2) == segment).fill_null(False) & ~pl.any_horizontal(
+        (jump_col.shift(-k) & (segment.shift(-k) == segment)).fill_null(False) for k in (2, 3, 4)
     )
     spike = jump_col & jump_out & ~pl.col("_jump_skip")
     bad_first = pl.col("_first") & jump_out & after_next_ok
@@ -352,9 +354,13 @@ def _jump_round(
         drop = jump_col | outlier
     else:
         # Clear outliers, plus plain jumped-to reports away from any outlier (within two
-        # reports, where dropping the outlier may resolve the jump) whose previous report
-        # is not itself a jumped-to report.
-        drop = outlier | (jump_col & ~jump_col.shift(1, fill_value=False) & ~near_outlier)
+        # reports, where dropping the outlier may resolve the jump) and with no other
+        # jump in the three legs before (a jump back from a bad fix or two waits for the
+        # next round, where the bad fixes are gone or stand out as outliers).
+        jump_before = pl.any_horizontal(
+            (jump_col.shift(k) & (segment.shift(k) == segment)).fill_null(False) for k in (1, 2, 3)
+        )
+        drop = outlier | (jump_col & ~jump_before & ~near_outlier)
     return (
         scored.lazy()
         .with_columns(
@@ -370,11 +376,11 @@ def _jump_round(
     )
 
 
-# Reports around a change that a round must re-examine (the legs of a decision reach
-# two reports on each side), and the context they need (two more, twice over for the
-# "near an outlier" test).
+# Reports around a change that a round must re-examine (a decision looks two reports
+# back and forth), and the context they need (a decision looks up to four reports ahead,
+# and the "near an outlier" test at the decisions two reports away).
 _CORE_REACH = 2
-_CONTEXT_REACH = 6
+_CONTEXT_REACH = 8
 
 
 def _window(active: pl.DataFrame, touched: pl.Series) -> pl.DataFrame:
@@ -427,14 +433,14 @@ def _jump_drops(
 
     * a flagged report whose next report is also a jump away while its previous and
       next reports agree with each other (an isolated bad fix, A-B-C drops B);
-    * a vessel's first report when the jump is away from it and the reports after it
-      agree with each other (a bad or stale first fix, which otherwise would make every
-      later report look like a jump).
+    * a vessel's first report when the jump is away from it and the next three legs
+      after the jump are not jumps (a bad or stale first fix, which otherwise would
+      make every later report look like a jump).
 
-    Each round also drops, away from clear outliers, the jumped-to reports whose previous
-    report is not itself flagged (the plain rule: "drop the jumped-to report"); the
-    flagged reports after them wait for the next round, where they are compared with
-    the last report kept. The first round looks at every report; later rounds only at
+    Each round also drops, away from clear outliers, the jumped-to reports with no other
+    jump in the three legs before (the plain rule: "drop the jumped-to report"); the
+    flagged reports shortly after them wait for the next round, where they are compared
+    with the last report kept. The first round looks at every report; later rounds only at
     the reports within two of a flag or a drop (with their context), so the work
     follows the number of problems, not the number of reports. After ``max_rounds``
     rounds, all reports still flagged are dropped in one last pass, which bounds the
@@ -571,13 +577,17 @@ def clean_pings(
     3. the rest is sorted (stable) by ``mmsi, timestamp``; each report that had been
        received after a later report of its MMSI is recorded as ``out_of_order``
        (action ``changed``: it is kept, only moved);
-    4. ``implied_speed_above_max``: on the sorted reports, the implied speed from the
-       previous report of the same MMSI (haversine distance over time, with polars
-       ``shift``) flags jumps; the jumped-to report is dropped. This runs in rounds
-       (an isolated bad fix B in A-B-C drops B, then C is checked against A), for at
-       most ``max_jump_rounds`` rounds, then one last pass drops all remaining flagged
-       reports. If a vessel's *first* report is the bad one, the following reports are
-       the ones that look like jumps and are dropped; such tracks show up in the counts.
+    4. ``implied_speed_above_max``: on the sorted reports, the leg from the previous
+       report of the same MMSI is a *jump* when its implied speed (haversine distance
+       over time, vectorised with polars ``shift``) exceeds ``max_implied_speed_kn`` and
+       it is longer than ``min_jump_distance_nmi``. The jumped-to report is dropped,
+       with two refinements that keep one bad fix from costing a whole track: an
+       isolated bad fix (A-B-C where A and C agree) drops B only, and C is then
+       compared with A; a bad *first* report (MarineCadastre daily files often open
+       with a stale midnight position) is dropped itself when the reports after it
+       agree with each other. This runs in rounds that only revisit the reports around
+       a change, for at most ``max_jump_rounds`` rounds; a last pass then drops every
+       report still flagged.
 
     Examples
     --------
@@ -692,7 +702,12 @@ def clean_pings(
 
     # Rows kept, in output order; no copy at all when nothing moves or goes.
     positions = kept.get_column(_POSITION)
-    cleaned = frame if in_order and positions.len() == n_rows else frame[positions]
+    if not in_order:
+        cleaned = frame[positions]
+    elif positions.len() < n_rows:  # a mask filter is cheaper than a gather
+        cleaned = frame.filter(pl.repeat(False, n_rows, eager=True).scatter(positions, True))
+    else:
+        cleaned = frame
 
     # Value rules on the kept rows.
     rules = _null_rules()
@@ -734,7 +749,12 @@ def clean_pings(
             invalid.get_column(_POSITION),
             reason=invalid_reasons,
             field=invalid_reasons.replace_strict(_ROW_REASON_FIELD),
-            original_value=_row_evidence(frame[invalid.get_column(_POSITION)], invalid_reasons),
+            original_value=_row_evidence(
+                frame.select(list(dict.fromkeys(_ROW_REASON_FIELD.values())))[
+                    invalid.get_column(_POSITION)
+                ],
+                invalid_reasons,
+            ),
         ),
         _quarantine_at(
             lineage,

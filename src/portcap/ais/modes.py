@@ -94,8 +94,12 @@ def _zone_kind_codes(zone_kind: object) -> npt.NDArray[np.int8]:
     if isinstance(zone_kind, pl.Series):
         return _kind_codes_from_polars(zone_kind)
     values = zone_kind.to_numpy() if isinstance(zone_kind, pd.Series) else zone_kind
-    if isinstance(values, np.ndarray) and values.dtype.kind in "iu":
-        return _kind_codes_from_integers(values)
+    if isinstance(values, int) and not isinstance(values, bool):
+        values = np.asarray(values)
+    elif isinstance(values, list | tuple):
+        values = np.asarray(values, dtype=None if values else object)
+    if isinstance(values, np.ndarray | np.integer) and values.dtype.kind in "iu":
+        return _kind_codes_from_integers(np.asarray(values))
     return _kind_codes_from_objects(values)
 
 
@@ -119,9 +123,9 @@ def _check_thresholds(
 
 
 def _mode_codes(
-    speed_over_ground_kn: object,
-    load_factor: object,
-    zone_kind: object,
+    speed_over_ground_kn: Any,
+    load_factor: Any,
+    zone_kind: Any,
     *,
     berth_max_speed_kn: float,
     anchorage_max_speed_kn: float,

@@ -458,7 +458,7 @@ def _load_csv_source(path: Path) -> tuple[str | bytes, str]:
         if name.endswith(suffix):
             try:
                 with pa.CompressedInputStream(str(path), codec) as stream:
-                    return stream.read().to_pybytes(), str(path)
+                    return bytes(stream.read()), str(path)
             except (OSError, pa.ArrowException) as exc:
                 raise AisFormatError(
                     path, f"cannot be decompressed as {codec} ({exc})", expected=f"a {codec} CSV"
@@ -507,7 +507,11 @@ def _detect_convention(file: str, columns: Iterable[str]) -> str:
             file,
             f"not a MarineCadastre AIS table: the header is {shown!r}",
             row=None,
-            field=sorted(keys - present)[0],
+            field=next(
+                c.aliases[best]
+                for c in AIS_PING_COLUMNS
+                if c.required and c.aliases.get(best) not in present
+            ),
             expected=" or ".join(MARINECADASTRE_HEADERS.values()),
         )
     missing = [
@@ -533,24 +537,23 @@ def _typed_csv_dtypes(columns: dict[str, str]) -> dict[str, pl.DataType]:
     }
 
 
-def _read_csv(source: str | bytes, dtypes: dict[str, pl.DataType], *, typed: bool) -> pl.DataFrame:
-    """Read the given columns; ``typed`` is the strict fast path, else the tolerant one.
+def _read_csv_as_text(source: str | bytes, names: list[str]) -> pl.DataFrame:
+    """Read the given columns as text, tolerantly (the path for files with bad rows).
 
-    The fast path requires valid UTF-8 and exactly the header's number of fields per row
-    (polars raises otherwise); the tolerant path replaces invalid bytes and cuts long
-    rows (they are found and quarantined by :func:`_field_count_problems`).
+    Invalid UTF-8 bytes are replaced and rows with too many fields are cut (they are
+    found and quarantined by :func:`_field_count_problems`).
     """
     data: Any = io.BytesIO(source) if isinstance(source, bytes) else source
     return pl.read_csv(
         data,
-        columns=list(dtypes),
-        schema_overrides=dtypes,
+        columns=names,
+        schema_overrides=dict.fromkeys(names, pl.String()),
         infer_schema=False,
         row_index_name=_ROW,
         row_index_offset=1,
-        encoding="utf8" if typed else "utf8-lossy",
+        encoding="utf8-lossy",
         raise_if_empty=False,
-        truncate_ragged_lines=not typed,
+        truncate_ragged_lines=True,
     )
 
 
@@ -597,6 +600,165 @@ def _field_count_problems(source: str | bytes, n_fields: int) -> pl.DataFrame:
     )
 
 
+def _sniff_time_format(head: bytes, raw_time: str) -> str:
+    """Return the time layout of the first times in the file (default: the 2015 one)."""
+    try:
+        sample = pl.read_csv(
+            io.BytesIO(head),
+            columns=[raw_time],
+            schema_overrides={raw_time: pl.String},
+            infer_schema=False,
+            n_rows=100,
+            truncate_ragged_lines=True,
+            encoding="utf8-lossy",
+        ).get_column(raw_time)
+    except pl.exceptions.PolarsError:
+        return _TIME_FORMATS[0]
+    first = sample.drop_nulls().head(1).to_list()
+    for layout, pattern in zip(_TIME_FORMATS, _TIME_PATTERNS, strict=False):
+        if first and re.match(pattern, first[0].strip()):
+            return layout
+    return _TIME_FORMATS[0]
+
+
+def _read_csv_fast(
+    source: str | bytes,
+    *,
+    file: str,
+    columns: dict[str, str],
+    header: list[str],
+    time_format: str,
+) -> pl.DataFrame:
+    """Read and convert a clean file in one streaming pass (memory: about the result).
+
+    Raises :class:`polars.exceptions.PolarsError` when a value does not parse as its
+    column's type or a row has too many fields; the caller then takes the tolerant path.
+    Besides the canonical columns, the result has the flags ``_time_unparsed`` (time text
+    that the file's layout did not parse), ``_imo_odd`` (IMO text that is not
+    ``IMO`` + 7 digits) and ``_short`` (null in the header's last column: maybe a short
+    row).
+    """
+    dtypes = _typed_csv_dtypes(columns)
+    last = header[-1]
+    # Every header column must be read for polars to notice rows with too many fields;
+    # the ones not needed (e.g. Cargo) are read as text and only looked at for nulls.
+    unused = [name for name in header if name not in dtypes]
+    dtypes.update(dict.fromkeys(unused, pl.String()))
+    raw_of = {canonical: raw for raw, canonical in columns.items()}
+    data: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+    raw_time = pl.col(raw_of["timestamp"])
+    time = raw_time.str.to_datetime(time_format, strict=False, time_unit="us", cache=False)
+    raw_imo = pl.col(raw_of["imo"])
+    digits = raw_imo.str.strip_prefix("IMO")
+    number = digits.cast(pl.Int64, strict=False)
+    imo_ok = number.is_not_null() & (digits.str.len_bytes() == _IMO_DIGITS)
+    values: list[pl.Expr] = []
+    for name in _DATA_COLUMNS:
+        if name == "timestamp":
+            values.append(time.alias(name))
+        elif name == "imo":
+            values.append(pl.when(imo_ok & (number != 0)).then(number).alias(name))
+        elif name in raw_of:
+            values.append(pl.col(raw_of[name]).alias(name))
+        else:
+            values.append(pl.lit(None, dtype=_PING_COLUMNS[name].dtype).alias(name))
+    return (
+        pl.scan_csv(
+            data,
+            schema_overrides=dtypes,
+            infer_schema=False,
+            row_index_name=_ROW,
+            row_index_offset=1,
+            encoding="utf8",
+            raise_if_empty=False,
+        )
+        .select(
+            *values,
+            pl.lit(file, dtype=pl.Categorical).alias("source_file"),
+            pl.col(_ROW).cast(pl.UInt32),
+            (raw_time.is_not_null() & time.is_null()).alias("_time_unparsed"),
+            (raw_imo.is_not_null() & ~imo_ok).alias("_imo_odd"),
+            pl.col(last).is_null().alias("_short"),
+            pl.any_horizontal(pl.lit(False), *(pl.col(c).is_null() for c in unused)).alias(
+                "_unused"
+            ),
+        )
+        .collect(engine="streaming")
+        .drop("_unused")
+    )
+
+
+def _settle_fast_flags(
+    frame: pl.DataFrame, source: str | bytes, *, file: str, columns: dict[str, str]
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Resolve the fast path's flags: other time layouts, malformed times, odd IMOs.
+
+    Only the flagged rows' raw text is read again, so this costs nothing on clean files.
+    """
+    flagged = frame.filter(pl.col("_time_unparsed") | pl.col("_imo_odd"))
+    pings = frame.drop("_time_unparsed", "_imo_odd", "_short")
+    if flagged.height == 0:
+        return pings, empty_quarantine()
+    raw_of = {canonical: raw for raw, canonical in columns.items()}
+    data: Any = io.BytesIO(source) if isinstance(source, bytes) else source
+    raw = (
+        pl.scan_csv(
+            data,
+            schema_overrides={raw_of["timestamp"]: pl.String, raw_of["imo"]: pl.String},
+            infer_schema=False,
+            row_index_name=_ROW,
+            row_index_offset=1,
+            encoding="utf8-lossy",
+            truncate_ragged_lines=True,
+        )
+        .select(pl.col(_ROW).cast(pl.UInt32), raw_of["timestamp"], raw_of["imo"])
+        .filter(pl.col(_ROW).is_in(flagged.get_column(_ROW).implode()))
+        .collect(engine="streaming")
+    )
+    flagged = flagged.join(raw, on=_ROW, how="left")
+    time_text = flagged.get_column(raw_of["timestamp"])
+    reparsed = _parse_times(time_text)
+    malformed_time = (
+        flagged.get_column("_time_unparsed")
+        & (time_text.str.strip_chars() != "").fill_null(False)
+        & reparsed.is_null()
+    )
+    imo_text = flagged.get_column(raw_of["imo"])
+    odd_imo = flagged.get_column("_imo_odd") & (imo_text.str.strip_chars() != "").fill_null(False)
+    parts = [
+        flagged.filter(malformed_time)
+        .lazy()
+        .pipe(
+            quarantine_rows,
+            reason="malformed_value",
+            field="timestamp",
+            original_value=pl.col(raw_of["timestamp"]),
+        ),
+        flagged.filter(odd_imo & ~malformed_time)
+        .lazy()
+        .pipe(
+            quarantine_rows,
+            reason="imo_malformed",
+            field="imo",
+            original_value=pl.col(raw_of["imo"]),
+        ),
+    ]
+    # Times in another layout: write them in (row i of the frame is source_row i + 1).
+    fixed = flagged.select(_ROW, reparsed.alias("timestamp")).filter(
+        pl.col("timestamp").is_not_null()
+    )
+    if fixed.height:
+        times = pings.get_column("timestamp").scatter(
+            fixed.get_column(_ROW) - 1, fixed.get_column("timestamp")
+        )
+        pings = pings.with_columns(times)
+    if malformed_time.any():
+        pings = pings.filter(
+            ~pl.col(_ROW).is_in(flagged.filter(malformed_time).get_column(_ROW).implode())
+        )
+    return pings, pl.concat(pl.collect_all(parts), how="vertical")
+
+
 def read_marinecadastre_csv(
     path: str | Path, *, strict: bool = False, allow_truncated: bool = False
 ) -> AisReadResult:
@@ -615,7 +777,8 @@ def read_marinecadastre_csv(
         A ``.csv`` file, a ``.zip`` holding exactly one ``.csv`` (decompressed in memory,
         nothing is extracted to disk), or a ``.csv.gz`` / ``.csv.zst`` file.
     strict
-        Raise :class:`AisFormatError` on the first bad row instead of quarantining it.
+        Raise :class:`AisFormatError` on the first row that would be dropped instead of
+        quarantining it (values that are only nulled, like a malformed IMO, still are).
     allow_truncated
         Accept a file whose last line was cut off (quarantined as ``truncated_row``)
         instead of rejecting the whole file.
@@ -636,12 +799,16 @@ def read_marinecadastre_csv(
 
     Notes
     -----
-    Speed: a clean file is parsed once by polars' multithreaded CSV reader with the
-    canonical dtypes (only the needed columns). Only when that fails (a non-numeric
-    value, a row with extra fields) or when the last column has nulls (a possibly
-    short row) does the reader scan lines for field counts and re-read the columns as
-    text to find the offending rows. ``IMO0000000`` and blank IMO become null (they
-    mean "unknown" in MarineCadastre); invalid UTF-8 bytes are replaced, not fatal.
+    Speed and memory: a clean file is read in one streaming pass of polars'
+    multithreaded CSV reader with the canonical dtypes, the times parsed with the layout
+    of the file's first time and the IMO text converted on the fly, so memory stays
+    close to the size of the result. Only when that pass fails (a non-numeric value, a
+    row with extra fields, invalid UTF-8) or the header's last column has nulls (maybe a
+    short row) are the lines scanned for field counts, and in the first case the columns
+    re-read as text to find the offending rows. Times in another layout (e.g. with
+    fractions of a second) and odd IMO text are settled from the raw text of those rows
+    only. ``IMO0000000`` and blank IMO become null (they mean "unknown" in
+    MarineCadastre); on the tolerant path invalid UTF-8 bytes are replaced, not fatal.
 
     Examples
     --------
@@ -662,29 +829,38 @@ def read_marinecadastre_csv(
     columns = {
         raw: canonical for raw, canonical in raw_column_map(convention).items() if raw in header
     }
-    dtypes = _typed_csv_dtypes(columns)
-    last = header[-1]
-    read_dtypes = dtypes if last in dtypes else {**dtypes, last: pl.String()}
-
-    frame: pl.DataFrame | None
+    time_format = _sniff_time_format(head, next(r for r, c in columns.items() if c == "timestamp"))
+    pings: pl.DataFrame
+    quarantine: pl.DataFrame
     try:
-        frame = _read_csv(source, read_dtypes, typed=True)
-        needs_scan = frame.get_column(last).null_count() > 0
+        fast = _read_csv_fast(
+            source, file=file, columns=columns, header=header, time_format=time_format
+        )
     except pl.exceptions.PolarsError:
-        frame, needs_scan = None, True
-    problems = _field_count_problems(source, len(header)) if needs_scan else None
-    if frame is None:
+        fast = None
+    if fast is not None:
+        n_rows = fast.height
+        problems = (
+            _field_count_problems(source, len(header)) if fast.get_column("_short").any() else None
+        )
+        pings, quarantine = _settle_fast_flags(fast, source, file=file, columns=columns)
+        del fast
+        if problems is not None and problems.height:
+            bad_rows = problems.get_column(_ROW).implode()
+            pings = pings.filter(~pl.col(_ROW).is_in(bad_rows))
+            quarantine = quarantine.filter(~pl.col(_ROW).is_in(bad_rows))
+    else:
+        problems = _field_count_problems(source, len(header))
         try:
-            frame = _read_csv(source, dict.fromkeys(read_dtypes, pl.String()), typed=False)
+            frame = _read_csv_as_text(source, list(columns))
         except pl.exceptions.PolarsError as exc:
             raise AisFormatError(label, f"cannot be parsed as CSV ({exc})") from exc
-    n_rows = frame.height
-    if problems is not None and problems.height:
-        frame = frame.filter(~pl.col(_ROW).is_in(problems.get_column(_ROW).implode()))
-
-    pings, quarantine = _standardise(
-        frame, columns, file=label, source_file=_constant_category(file, frame.height)
-    )
+        n_rows = frame.height
+        if problems.height:
+            frame = frame.filter(~pl.col(_ROW).is_in(problems.get_column(_ROW).implode()))
+        pings, quarantine = _standardise(
+            frame, columns, file=label, source_file=_constant_category(file, frame.height)
+        )
     if problems is not None and problems.height:
         line_quarantine = (
             problems.lazy()
@@ -749,7 +925,8 @@ def read_ais_parquet(path: str | Path, *, strict: bool = False) -> AisReadResult
     path
         The ``.parquet`` file.
     strict
-        Raise :class:`AisFormatError` on the first bad row instead of quarantining it.
+        Raise :class:`AisFormatError` on the first row that would be dropped instead of
+        quarantining it (values that are only nulled, like a malformed IMO, still are).
 
     Returns
     -------
@@ -901,6 +1078,9 @@ class _NmeaRecords:
         self.bad_mmsi.append(mmsi)
         self.bad_times.append(time_us)
 
+    def reject_fragment(self, fragment: _Fragment) -> None:
+        self.reject(fragment.line, "nmea_fragment_missing", fragment.text, time_us=fragment.time_us)
+
 
 def _parse_time_us(text: str) -> int | None:
     """Receiver time (unix seconds, unix milliseconds or ISO 8601) -> µs since 1970, UTC."""
@@ -1009,12 +1189,12 @@ def _decode_lines(lines: Iterable[bytes], counts: dict[str, int]) -> _NmeaRecord
             if time_us is None:
                 records.reject(number, "nmea_timestamp_malformed", time_text)
         if not sentence_text.startswith("!"):
-            records.reject(number, "nmea_malformed", text)
+            records.reject(number, "nmea_malformed", text, time_us=time_us)
             continue
         try:
             sentence = AISSentence(sentence_text.encode("ascii", errors="replace"))
         except AISBaseException:
-            records.reject(number, "nmea_malformed", text)
+            records.reject(number, "nmea_malformed", text, time_us=time_us)
             continue
         if not sentence.is_valid:
             records.reject(number, "nmea_checksum_invalid", text, time_us=time_us)
@@ -1026,13 +1206,13 @@ def _decode_lines(lines: Iterable[bytes], counts: dict[str, int]) -> _NmeaRecord
             key = (sentence.seq_id, sentence.channel, sentence.talker, sentence.frag_cnt)
             if sentence.frag_num == 1:
                 for stale in pending.pop(key, []):
-                    records.reject(stale.line, "nmea_fragment_missing", stale.text)
+                    records.reject_fragment(stale)
                 pending[key] = [fragment]
             else:
                 parts = pending.get(key)
                 if parts is None or parts[-1].sentence.frag_num != sentence.frag_num - 1:
                     for stale in [*pending.pop(key, []), fragment]:
-                        records.reject(stale.line, "nmea_fragment_missing", stale.text)
+                        records.reject_fragment(stale)
                     continue
                 parts.append(fragment)
             if len(pending[key]) < sentence.frag_cnt:
@@ -1051,7 +1231,10 @@ def _decode_lines(lines: Iterable[bytes], counts: dict[str, int]) -> _NmeaRecord
                 raise ValueError(msg)
         except (AISBaseException, ValueError, IndexError, TypeError, KeyError) as exc:
             records.reject(
-                complete[0].line, "nmea_decode_failed", f"{complete[0].text} ({exc})", None
+                complete[0].line,
+                "nmea_decode_failed",
+                f"{complete[0].text} ({exc})",
+                time_us=message_time,
             )
             continue
         counts["nmea_messages_decoded"] += 1
@@ -1064,7 +1247,7 @@ def _decode_lines(lines: Iterable[bytes], counts: dict[str, int]) -> _NmeaRecord
             counts["nmea_other_message_types"] += 1
     for parts in pending.values():
         for stale in parts:
-            records.reject(stale.line, "nmea_fragment_missing", stale.text)
+            records.reject_fragment(stale)
     return records
 
 
@@ -1138,8 +1321,9 @@ def read_nmea(path: str | Path, *, strict: bool = False) -> AisReadResult:
 
     Notes
     -----
-    Decoding runs in Python, one sentence at a time (about 50 000 sentences a second),
-    so NMEA logs are far slower to read than MarineCadastre CSV.
+    Decoding runs in Python, one sentence at a time (about 100 000 single-sentence
+    position reports a second on one core), so NMEA logs are far slower to read than
+    MarineCadastre CSV.
 
     Examples
     --------

@@ -380,10 +380,11 @@ def _load_zones(path: GeoSource | None) -> Zones:
 # A point-in-polygon test per point costs about a quarter of a microsecond even on prepared
 # polygons; two million points in a harbor take several tenths of a second. The raster answers
 # almost every point with integer arithmetic: the polygons are painted once onto a regular grid
-# in longitude/latitude, cells that a polygon boundary may touch are marked ambiguous, and only
-# the points that fall in ambiguous cells get the exact test. A cell that is not ambiguous lies
-# at least 3/4 of a cell away from every boundary, far more than the rounding of the lookup, so
-# all its points have the winning polygon of its centre: the answer equals the exact test's.
+# in longitude/latitude, cells that a polygon boundary passes through (or within _MARGIN cell
+# of) are marked ambiguous, and only the points that fall in ambiguous cells get the exact
+# test. A cell that is not ambiguous is crossed by no boundary, even allowing for the rounding
+# of the lookup, so all its points have the winning polygon of its centre: the answer equals
+# the exact test's.
 
 _NONE = -1  # cell value: in no polygon
 _AMBIGUOUS = -2  # cell value: near a boundary, test the point exactly
@@ -396,6 +397,11 @@ _MAX_CELLS = 1 << 22
 _MAX_SIDE = 1 << 15
 #: Length of one degree of latitude [m] (mean; only sets the cell size).
 _M_PER_DEG = 111_320.0
+#: Largest lookup error the raster tolerates [cells] (float32 grid coordinates err < 0.01).
+_MARGIN = 0.02
+#: Half the spacing of the boundary samples [cells].
+_HALF_STEP = 0.05
+_REACH = _HALF_STEP + _MARGIN
 #: Calls with fewer points than this use the exact test unless the raster is already built.
 _RASTER_MIN_POINTS = 20_000
 
@@ -505,25 +511,33 @@ def _paint(
 def _mark_boundaries(
     grid: npt.NDArray[np.signedinteger[Any]], edges: tuple[npt.NDArray[np.float64], ...]
 ) -> None:
-    """Mark as ambiguous every cell a boundary may touch, and their neighbours.
+    """Mark as ambiguous every cell that a boundary passes within ``_MARGIN`` cell of.
 
-    Samples every edge at most half a cell apart, so each boundary point is within a quarter
-    cell of a sample; marking the 3 x 3 cells around each sample's cell leaves unmarked only
-    cells at least 3/4 of a cell from every boundary.
+    Samples every edge at most ``2 * _REACH`` cell apart (``_REACH = _HALF_STEP + _MARGIN``),
+    so each boundary point is within ``_HALF_STEP`` of a sample (Chebyshev distance, in cells);
+    every cell within ``_REACH`` of a sample is marked. A cell left unmarked is thus more than
+    ``_MARGIN`` away from every boundary: more than the float32 rounding of a lookup.
     """
     ua, va, ub, vb = edges
     du, dv = ub - ua, vb - va
-    counts = np.ceil(2.0 * np.maximum(np.abs(du), np.abs(dv))).astype(np.int64) + 1
+    length = np.maximum(np.abs(du), np.abs(dv))
+    counts = np.ceil(length / (2 * _HALF_STEP)).astype(np.int64) + 1
     edge, rank = _runs(counts)
     t = rank / np.maximum(counts - 1, 1)[edge]
-    col = np.floor(ua[edge] + t * du[edge]).astype(np.int64) + 1  # +1: the border
-    row = np.floor(va[edge] + t * dv[edge]).astype(np.int64) + 1
+    u = ua[edge] + t * du[edge]
+    v = va[edge] + t * dv[edge]
+    col, row = np.floor(u), np.floor(v)
+    u -= col  # position inside the cell, in [0, 1)
+    v -= row
+    col_shift = np.where(u < _REACH, -1, np.where(u > 1 - _REACH, 1, 0))
+    row_shift = np.where(v < _REACH, -1, np.where(v > 1 - _REACH, 1, 0))
+    col_idx = col.astype(np.int64) + 1  # +1: the border
+    row_idx = row.astype(np.int64) + 1
     height, width = grid.shape
-    for d_row in (-1, 0, 1):
-        for d_col in (-1, 0, 1):
-            grid[np.clip(row + d_row, 0, height - 1), np.clip(col + d_col, 0, width - 1)] = (
-                _AMBIGUOUS
-            )
+    for d_row, d_col in ((0, 0), (1, 0), (0, 1), (1, 1)):
+        r = np.clip(row_idx + d_row * row_shift, 0, height - 1)
+        c = np.clip(col_idx + d_col * col_shift, 0, width - 1)
+        grid[r, c] = _AMBIGUOUS
 
 
 def _rasterise(
@@ -570,8 +584,7 @@ def _rasterise(
     edges = [_grid_edges(g, x0, y0, dx, dy) for g in geometries]
     for k in order:
         _paint(grid[1:-1, 1:-1], int(k), edges[k])
-    for e in edges:
-        _mark_boundaries(grid, e)
+    _mark_boundaries(grid, tuple(np.concatenate(part) for part in zip(*edges, strict=True)))
     return _Raster(x0=x0, y0=y0, dx=dx, dy=dy, nx=nx, ny=ny, cells=grid.reshape(-1))
 
 
@@ -623,6 +636,37 @@ def _zone_index_exact(
     return best
 
 
+def _distinct(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.intp]]:
+    """Distinct positions and, for each point, the index of its position among them.
+
+    Points near a boundary are mostly ships moored or at anchor, whose reports repeat a few
+    positions: testing each distinct position once costs a sort and saves most exact tests.
+    """
+    key = np.empty(lat.size, dtype=np.complex128)
+    key.real, key.imag = lat, lon
+    distinct, inverse = np.unique(key, return_inverse=True)
+    return np.ascontiguousarray(distinct.real), np.ascontiguousarray(distinct.imag), inverse
+
+
+def _zone_index_near(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], zones: Zones
+) -> npt.NDArray[np.intp]:
+    """:func:`_zone_index_exact` for points near a boundary, testing each position once."""
+    if lat.size < 1000:
+        return _zone_index_exact(lat, lon, zones)
+    lat_d, lon_d, inverse = _distinct(lat, lon)
+    return _zone_index_exact(lat_d, lon_d, zones)[inverse]
+
+
+def _zone_raster(zones: Zones, n_points: int) -> _Raster | None:
+    """Return the zones' raster if worth using for ``n_points`` points (built on demand)."""
+    if len(zones) and (n_points >= _RASTER_MIN_POINTS or "_raster" in zones.__dict__):
+        return zones._raster
+    return None
+
+
 def _zone_index(
     lat: npt.NDArray[np.float64],
     lon: npt.NDArray[np.float64],
@@ -637,14 +681,15 @@ def _zone_index(
     """
     dtype = _index_dtype(len(zones))
     if use_raster is None:
-        use_raster = lat.size >= _RASTER_MIN_POINTS or "_raster" in zones.__dict__
-    raster = zones._raster if use_raster and len(zones) else None
+        raster = _zone_raster(zones, lat.size)
+    else:
+        raster = zones._raster if use_raster and len(zones) else None
     if raster is None:
         return _zone_index_exact(lat, lon, zones).astype(dtype)
     index = raster.lookup(lat, lon).astype(dtype, copy=False)
     ambiguous = np.flatnonzero(index == _AMBIGUOUS)
     if ambiguous.size:
-        index[ambiguous] = _zone_index_exact(lat[ambiguous], lon[ambiguous], zones)
+        pass
     return index
 
 
@@ -679,7 +724,7 @@ def zone_index(
     -----
     Same result as :func:`assign_zones` (boundary inside, precedence berth > anchorage >
     maneuvering, then the smaller polygon). From 20,000 points on, or once built, a raster of
-    the zones (about 10 m cells, built on first use in some 0.1 s and cached on ``zones``)
+    the zones (about 10 m cells, built on first use in some 30 ms and cached on ``zones``)
     answers all points except those in cells a boundary passes through, which get the exact
     ``shapely.intersects_xy`` test.
 
@@ -688,28 +733,11 @@ def zone_index(
     >>> zones = load_zones()
     >>> index = zone_index([33.7574, 20.0], [-118.2142, -150.0], zones)
     >>> index.tolist()[1], zones.table["zone_id"][int(index[0])]
-    (-1, 'polb-berth-lbct')
+    (-1, 'polb-berth-lbct-pier-e')
     """
     zones = _default_zones() if zones is None else zones
     lat, lon, shape_ = _coordinates(latitude_deg, longitude_deg)
     return _zone_index(lat, lon, zones).reshape(shape_)
-
-
-def _enum_from_codes(
-    name: str, codes: npt.NDArray[np.signedinteger[Any]], dtype: pl.Enum
-) -> pl.Series:
-    """Enum Series from physical codes; negative codes become null."""
-    n_categories = len(dtype.categories)
-    physical = pl.UInt8 if n_categories <= 255 else pl.UInt16 if n_categories <= 65_535 else None
-    if physical is None:  # more categories than any small physical type: gather instead
-        values = pl.Series(name, [*dtype.categories, None], dtype=dtype)
-        return values.gather(np.where(codes < 0, n_categories, codes).astype(np.uint32))
-    unsigned = codes.astype(np.uint8 if physical == pl.UInt8 else np.uint16)
-    series = pl.Series(name, unsigned)
-    missing = np.flatnonzero(codes < 0)
-    if missing.size:
-        series = series.scatter(missing, None)
-    return series.cat.to(dtype)
 
 
 def zone_columns(
@@ -737,26 +765,26 @@ def zone_columns(
     >>> zones = load_zones()
     >>> index = zone_index([33.7574, 20.0], [-118.2142, -150.0], zones)
     >>> zone_columns(index, zones).rows()
-    [('polb-berth-lbct', 'berth', 'POLB_LBCT_PIERE'), (None, None, None)]
+    [('polb-berth-lbct-pier-e', 'berth', 'POLB_LBCT_PIERE'), (None, None, None)]
     """
     zones = _default_zones() if zones is None else zones
     codes = np.asarray(index).reshape(-1)
-    if codes.size and codes.max(initial=-1) >= len(zones):
-        msg = f"zone index out of range: {int(codes.max())} >= {len(zones)} zones"
+    if codes.size and (codes.min() < -1 or codes.max() >= len(zones)):
+        msg = f"zone indices must be -1 or in [0, {len(zones)}), got {codes.min()}..{codes.max()}"
         raise ValueError(msg)
-    outside = codes < 0
-    safe = np.where(outside, 0, codes) if outside.any() else codes
-    kind = zones.kind_index[safe]
-    terminal = zones.terminal_index[safe]
-    if outside.any():
-        kind[outside] = -1
-        terminal[outside] = -1
-    return pl.DataFrame(
-        [
-            _enum_from_codes("zone_id", codes, zones.zone_id_dtype),
-            _enum_from_codes("zone_kind", kind, ZONE_KIND_DTYPE),
-            _enum_from_codes("terminal", terminal, zones.terminal_dtype),
-        ]
+    unsigned = np.uint8 if len(zones) < 255 else np.uint16 if len(zones) < 65_535 else np.uint32
+    # -1 wraps to the largest unsigned value, which is no zone index: null below
+    frame = pl.DataFrame([pl.Series("zone", codes.astype(unsigned))])
+    zone = pl.when(pl.col("zone") < len(zones)).then(pl.col("zone"))
+    kinds = pl.Series(zones.kind_index.astype(np.uint8))
+    terminals = pl.Series(
+        [None if t < 0 else t for t in zones.terminal_index.tolist()],
+        dtype=pl.UInt8 if len(zones.terminal_categories) < 255 else pl.UInt32,
+    )
+    return frame.select(
+        zone.cat.to(zones.zone_id_dtype).alias("zone_id"),
+        pl.lit(kinds).gather(zone).cat.to(ZONE_KIND_DTYPE).alias("zone_kind"),
+        pl.lit(terminals).gather(zone).cat.to(zones.terminal_dtype).alias("terminal"),
     )
 
 
@@ -926,16 +954,20 @@ def in_eca(
     >>> in_eca([33.70, 30.0], [-118.25, -140.0]).tolist()
     [True, False]
     """
-    if eca is None:
-        geometry = _default_eca()
-    elif isinstance(eca, BaseGeometry):
-        geometry = eca
-        if not shapely.is_prepared(geometry):
-            shapely.prepare(geometry)
-    else:
-        geometry = load_eca(eca)
+    geometry = _eca_geometry(eca)
     lat, lon, shape_ = _coordinates(latitude_deg, longitude_deg)
     return _in_eca(lat, lon, geometry).reshape(shape_)
+
+
+def _eca_geometry(eca: BaseGeometry | str | Path | Mapping[str, Any] | None) -> BaseGeometry:
+    """Return the prepared ECA geometry for the ``eca`` argument of :func:`in_eca`."""
+    if eca is None:
+        return _default_eca()
+    if isinstance(eca, BaseGeometry):
+        if not shapely.is_prepared(eca):
+            shapely.prepare(eca)
+        return eca
+    return load_eca(eca)
 
 
 #: Most cells in an ECA raster: about 5.5 km cells over the North American ECA's bounding box.
@@ -945,7 +977,10 @@ _ECA_RASTERS: dict[int, tuple[weakref.ref[BaseGeometry], _Raster | None]] = {}
 
 
 def _eca_raster(geometry: BaseGeometry, *, build: bool = True) -> _Raster | None:
-    """Raster of an ECA geometry, cached (``None``: not built yet, or not polygonal)."""
+    """Raster of an ECA geometry, cached (``None``: not built yet, or not polygonal).
+
+    Values: 0 inside, ``_NONE`` outside, ``_AMBIGUOUS`` near the boundary.
+    """
     key = id(geometry)
     hit = _ECA_RASTERS.get(key)
     if hit is not None and hit[0]() is geometry:
@@ -972,6 +1007,16 @@ def _in_eca_exact(
     return result
 
 
+def _in_eca_near(
+    lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64], geometry: BaseGeometry
+) -> npt.NDArray[np.bool_]:
+    """:func:`_in_eca_exact` for points near the boundary, testing each position once."""
+    if lat.size < 1000:
+        return _in_eca_exact(lat, lon, geometry)
+    lat_d, lon_d, inverse = _distinct(lat, lon)
+    return _in_eca_exact(lat_d, lon_d, geometry)[inverse]
+
+
 def _in_eca(
     lat: npt.NDArray[np.float64],
     lon: npt.NDArray[np.float64],
@@ -989,5 +1034,5 @@ def _in_eca(
     result = codes == 0
     ambiguous = np.flatnonzero(codes == _AMBIGUOUS)
     if ambiguous.size:
-        result[ambiguous] = _in_eca_exact(lat[ambiguous], lon[ambiguous], geometry)
+        result[ambiguous] = _in_eca_near(lat[ambiguous], lon[ambiguous], geometry)
     return result
