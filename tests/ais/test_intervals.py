@@ -432,9 +432,7 @@ def _reference_intervals(pings, zones, max_gap_h=1.0, max_bridge_h=24.0):
         pl.concat([forward, second])
         .sort("_key")
         .with_columns(
-            ((pl.col("end") - pl.col("start")).dt.total_microseconds() / 3.6e9).alias(
-                "duration_h"
-            )
+            ((pl.col("end") - pl.col("start")).dt.total_microseconds() / 3.6e9).alias("duration_h")
         )
     )
     n_implied = int(intervals["_implied"].sum())
@@ -465,9 +463,7 @@ def random_pings(seed, n, *, time_unit="us"):
     frame = pl.DataFrame(
         {
             "mmsi": mmsi,
-            "timestamp": (seconds * 1_000_000 + rng.integers(0, 1000, n)).astype(
-                "datetime64[us]"
-            ),
+            "timestamp": (seconds * 1_000_000 + rng.integers(0, 1000, n)).astype("datetime64[us]"),
             "latitude_deg": lat,
             "longitude_deg": position[:, 0],
             "speed_over_ground_kn": sog,
@@ -505,9 +501,12 @@ def test_matches_reference_implementation(
     assert _as_strings(intervals).equals(expected)  # bit for bit
     assert report["cut_gaps"].equals(cut)
     assert report["total_duration_h"] == pytest.approx(expected["duration_h"].sum(), rel=1e-12)
-    assert report["n_speed_missing"] == expected.filter(
-        (pl.col("duration_h") > 0) & pl.col("speed_over_ground_kn").is_null()
-    ).height
+    assert (
+        report["n_speed_missing"]
+        == expected.filter(
+            (pl.col("duration_h") > 0) & pl.col("speed_over_ground_kn").is_null()
+        ).height
+    )
 
 
 def test_unsorted_input_matches_reference(zones, monkeypatch):

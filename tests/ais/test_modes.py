@@ -4,9 +4,11 @@ import math
 
 import numpy as np
 import pandas as pd
+import polars as pl
 import pytest
 
-from portcap.ais.modes import OPERATING_MODES, operating_mode
+from portcap.ais.modes import NO_MODE, OPERATING_MODES, operating_mode, operating_mode_code
+from portcap.ais.zones import ZONE_KIND_DTYPE, ZONE_KINDS
 
 NAN = math.nan
 
@@ -157,3 +159,82 @@ def test_missing_zone_markers():
     zone = pd.Series(["berth", pd.NA, None, np.nan, ""], dtype=object)
     result = operating_mode(pd.Series([0.5] * 5), 0.0, zone)
     assert result.tolist() == ["berth"] + ["anchorage"] * 4
+
+
+# ------------------------------------------------------------------------- integer codes
+
+
+def _names(codes):
+    return [OPERATING_MODES[c] if c != NO_MODE else None for c in np.asarray(codes).tolist()]
+
+
+def _kind_codes(zones):
+    return np.array([ZONE_KINDS.index(z) if z else -1 for z in zones], dtype=np.int8)
+
+
+def test_codes_match_names_on_every_case():
+    speed, load, zone, expected = zip(*CASES, strict=True)
+    codes = operating_mode_code(np.array(speed), np.array(load), np.array(zone, dtype=object))
+    assert codes.dtype == np.int8
+    assert _names(codes) == list(expected)
+    # zone kinds as codes, as a polars Enum and as polars strings give the same modes
+    as_codes = operating_mode_code(np.array(speed), np.array(load), _kind_codes(zone))
+    enum = pl.Series([z or None for z in zone], dtype=ZONE_KIND_DTYPE)
+    as_enum = operating_mode_code(pl.Series(speed), pl.Series(load), enum)
+    as_text = operating_mode_code(np.array(speed), np.array(load), pl.Series(list(zone)))
+    for result in (as_codes, as_enum, as_text):
+        assert result.tolist() == codes.tolist()
+
+
+def test_codes_index_operating_modes():
+    assert OPERATING_MODES == ("transit", "maneuvering", "anchorage", "berth")
+    assert NO_MODE == -1
+    assert operating_mode_code(12.0, 0.3, None).item() == 0
+    assert operating_mode_code(0.2, 0.0, 0).item() == OPERATING_MODES.index("berth")
+    assert operating_mode_code(np.nan, 0.0, None).item() == NO_MODE
+
+
+def test_codes_scalar_and_shape():
+    result = operating_mode_code(0.5, 0.0, "berth")
+    assert isinstance(result, np.ndarray)
+    assert result.shape == ()
+    speed = np.array([[0.0, 12.0], [2.0, 0.5]])
+    assert operating_mode_code(speed, 0.1, "anchorage").shape == (2, 2)
+    series = operating_mode_code(pd.Series([0.0, 12.0], index=[5, 6]), 0.3, None)
+    assert isinstance(series, np.ndarray)
+    assert _names(series) == ["anchorage", "transit"]
+
+
+def test_codes_large_vectorised_input():
+    rng = np.random.default_rng(0)
+    n = 200_000
+    speed = rng.uniform(0, 20, n)
+    speed[rng.random(n) < 0.01] = np.nan
+    load = rng.uniform(0, 0.6, n)
+    kind = rng.integers(-1, 3, n).astype(np.int8)
+    strings = np.array([*ZONE_KINDS, None], dtype=object)[kind]
+    codes = operating_mode_code(speed, load, kind)
+    assert codes.tolist() == operating_mode_code(speed, load, strings).tolist()
+    assert _names(codes[:500]) == operating_mode(speed[:500], load[:500], strings[:500]).tolist()
+
+
+@pytest.mark.parametrize(
+    ("zone", "match"),
+    [
+        (np.array([0, 3]), "unknown zone_kind code 3"),
+        (pl.Series([0, 5], dtype=pl.Int16), "unknown zone_kind code 5"),
+        (pl.Series(["berth", "harbor"]), "unknown zone_kind \\['harbor'\\]"),
+        (np.array(["berth", "quay"], dtype=object), "unknown zone_kind \\['quay'\\]"),
+    ],
+)
+def test_codes_reject_unknown_zone_kinds(zone, match):
+    with pytest.raises(ValueError, match=match):
+        operating_mode_code([1.0, 1.0], [0.1, 0.1], zone)
+
+
+def test_codes_validate_like_names():
+    with pytest.raises(ValueError, match="speed_over_ground_kn must be >= 0"):
+        operating_mode_code(-1.0, 0.1, None)
+    with pytest.raises(ValueError, match="must be in \\[0, 1\\]"):
+        operating_mode_code(1.0, 0.1, None, maneuvering_max_load_factor=2.0)
+    assert operating_mode_code(2.0, 0.01, None, transit_min_speed_kn=3.0).item() == 2

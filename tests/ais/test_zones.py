@@ -10,13 +10,17 @@ import pytest
 import shapely
 from shapely.geometry import box, mapping
 
+from portcap.ais import zones as zones_module
 from portcap.ais.zones import (
+    ZONE_KIND_DTYPE,
     ZONE_KINDS,
     ZoneFileError,
     assign_zones,
     in_eca,
     load_eca,
     load_zones,
+    zone_columns,
+    zone_index,
 )
 
 SNAPSHOT = files("portcap.data") / "ais" / "marinecadastre-2022-01-03-socal.csv"
@@ -366,3 +370,233 @@ def test_packaged_eca_keeps_official_points():
         boundary = shapely.boundary(shapely.geometry.shape(feature["geometry"]))
         assert max(boundary.distance(shapely.Point(p)) for p in points) < 2e-5
     assert eca.is_valid
+
+
+# ----------------------------------------------------------- raster index and integer codes
+
+
+def _near_boundaries(geometries, raster, rng, n_random=20_000):
+    """Points on and near every edge, where edges cross grid lines, and at vertices.
+
+    Where an edge crosses a cell edge it may clip a cell's corner: points a little to each
+    side there are the cases a raster that misses a touched cell gets wrong.
+    """
+    rings = shapely.get_rings(shapely.get_parts(geometries))
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    same = ring[1:] == ring[:-1]
+    a, b = coords[:-1][same], coords[1:][same]
+    cell = np.array([raster.dx, raster.dy])
+    origin = np.array([raster.x0, raster.y0])
+    ua, ub = (a - origin) / cell, (b - origin) / cell
+    points = [coords, a + rng.random((len(a), 1)) * (b - a)]
+    for axis in (0, 1):  # crossings of grid lines u = k (axis 0) and v = k (axis 1)
+        low = np.minimum(ua[:, axis], ub[:, axis])
+        high = np.maximum(ua[:, axis], ub[:, axis])
+        count = np.floor(high).astype(int) - np.ceil(low).astype(int) + 1
+        count = np.clip(count, 0, 50)
+        edge = np.repeat(np.arange(len(a)), count)
+        k = np.ceil(low)[edge] + (np.arange(edge.size) - np.repeat(np.cumsum(count) - count, count))
+        span = (ub - ua)[edge, axis]
+        t = np.divide(k - ua[edge, axis], span, out=np.zeros(edge.size), where=span != 0)
+        points.append(a[edge] + t[:, None] * (b - a)[edge])
+    base = np.vstack(points)
+    shifted = [base]
+    for size in (1e-9, 1e-4, 0.01, 0.05, 0.3):  # in cells
+        for sx, sy in ((1, 1), (1, -1), (-1, 1), (-1, -1)):
+            shifted.append(base + np.array([sx, sy]) * size * cell)
+    lo, hi = shapely.total_bounds(geometries).reshape(2, 2)
+    shifted.append(rng.uniform(lo - 0.01, hi + 0.01, (n_random, 2)))
+    shifted.append(np.array([[np.nan, lo[1]], [lo[0], np.nan], [np.inf, np.inf]]))
+    points = np.vstack(shifted)
+    return points[:, 1], points[:, 0]
+
+
+def _square_ring(x, y, size):
+    return [(x, y), (x + size, y), (x + size, y + size), (x, y + size), (x, y)]
+
+
+@pytest.fixture(scope="module")
+def tricky_zones():
+    """Holes, a multipolygon, slanted edges, shared edges and nesting."""
+    donut = shapely.Polygon(_square_ring(0.0, 0.0, 1.0), [_square_ring(0.3, 0.3, 0.4)])
+    multi = shapely.MultiPolygon(
+        [shapely.Polygon(_square_ring(2.0, 0.0, 0.5)), shapely.Polygon(_square_ring(2.6, 0.1, 0.3))]
+    )
+    slanted = shapely.Polygon([(0.1, 1.2), (1.9, 1.25), (1.2, 2.3), (0.13, 1.9)])
+    collection = {
+        "type": "FeatureCollection",
+        "features": [
+            _feature("harbor", "maneuvering", box(-0.2, -0.2, 3.2, 2.5)),
+            _feature("donut", "anchorage", donut),
+            _feature("pair", "anchorage", multi),
+            _feature("slanted", "anchorage", slanted),
+            _feature("quay-a", "berth", box(0.4, 1.3, 0.8, 1.6), terminal="A"),
+            _feature("quay-b", "berth", box(0.8, 1.3, 1.1, 1.6), terminal="B"),  # shares an edge
+            _feature("in-hole", "berth", box(0.4, 0.4, 0.6, 0.6), terminal="A"),
+        ],
+    }
+    return load_zones(collection)
+
+
+@pytest.mark.parametrize("which", ["packaged", "toy", "tricky"])
+def test_raster_matches_exact_test(zones, toy_zones, tricky_zones, which):
+    zone_set = {"packaged": zones, "toy": toy_zones, "tricky": tricky_zones}[which]
+    raster = zone_set._raster
+    assert raster is not None
+    lat, lon = _near_boundaries(zone_set.geometry, raster, np.random.default_rng(1))
+    exact = zones_module._zone_index_exact(lat, lon, zone_set)
+    # the raster alone: every cell it does not flag as ambiguous must be right
+    codes = raster.lookup(lat, lon)
+    decided = codes != zones_module._AMBIGUOUS
+    assert np.array_equal(codes[decided], exact[decided])
+    assert 0 < (~decided).sum() < lat.size  # the fallback is exercised, not everything
+    # with the exact fallback: the exact answer everywhere
+    fast = zones_module._zone_index(lat, lon, zone_set, use_raster=True)
+    assert np.array_equal(fast, exact)
+
+
+def test_raster_decides_most_bay_points(zones):
+    rng = np.random.default_rng(2)
+    lat, lon = rng.uniform(33.62, 33.80, 100_000), rng.uniform(-118.30, -118.10, 100_000)
+    codes = zones._raster.lookup(lat, lon)
+    assert (codes == zones_module._AMBIGUOUS).mean() < 0.02
+    assert zones._raster.cells.dtype == np.int8  # 39 zones: one byte a cell
+
+
+def test_eca_raster_matches_exact_test():
+    eca = load_eca()
+    raster = zones_module._eca_raster(eca)
+    assert raster is not None
+    rng = np.random.default_rng(3)
+    lat, lon = _near_boundaries(np.array([eca], dtype=object), raster, rng, n_random=200_000)
+    exact = zones_module._in_eca_exact(lat, lon, eca)
+    codes = raster.lookup(lat, lon)
+    decided = codes != zones_module._AMBIGUOUS
+    assert np.array_equal(codes[decided] == 0, exact[decided])
+    fast = zones_module._in_eca(lat, lon, eca, use_raster=True)
+    assert np.array_equal(fast, exact)
+    assert exact.any()
+    assert not exact.all()
+
+
+def test_eca_raster_of_a_user_geometry_is_cached():
+    area = box(-119.0, 33.0, -118.0, 34.0)
+    first = zones_module._eca_raster(area)
+    assert zones_module._eca_raster(area) is first
+    assert zones_module._eca_raster(box(-119.0, 33.0, -118.0, 34.0), build=False) is None
+
+
+def test_non_polygonal_eca_uses_the_exact_test():
+    line = shapely.LineString([(0, 0), (1, 1)])
+    assert zones_module._eca_raster(line) is None
+    assert in_eca(np.full(30_000, 0.5), np.full(30_000, 0.5), eca=line).all()
+
+
+def test_large_inputs_use_the_raster(monkeypatch, toy_zones):
+    calls = []
+    exact = zones_module._zone_index_exact
+
+    def spy(lat, lon, zones):
+        calls.append(lat.size)
+        return exact(lat, lon, zones)
+
+    monkeypatch.setattr(zones_module, "_zone_index_exact", spy)
+    rng = np.random.default_rng(4)
+    lat, lon = rng.uniform(0, 10, 50_000), rng.uniform(0, 10, 50_000)
+    zone = assign_zones(lat, lon, toy_zones)
+    assert calls
+    assert max(calls) < 5_000  # only the points near a boundary
+    monkeypatch.setattr(zones_module, "_zone_index_exact", exact)
+    expected = assign_zones(lat[::10], lon[::10], toy_zones)  # small call: exact test
+    assert zone.zone_id[::10].tolist() == expected.zone_id.tolist()
+
+
+def test_zone_index_codes(zones):
+    lat = np.array([[33.7574, 33.7212], [33.7441, np.nan]])
+    lon = np.array([[-118.2142, -118.2265], [-118.2267, -118.2]])
+    index = zone_index(lat, lon, zones)
+    assert index.shape == (2, 2)
+    assert index.dtype == np.int16
+    assert index[1, 1] == -1
+    zone = assign_zones(lat, lon, zones)
+    ids = zones.table["zone_id"].to_list()
+    assert [ids[i] if i >= 0 else None for i in index.ravel()] == zone.zone_id.ravel().tolist()
+    assert zone_index(33.7574, -118.2142).shape == ()
+
+
+def test_zone_columns(zones):
+    lat = [33.7574, 33.7212, 33.7441, 20.0]
+    lon = [-118.2142, -118.2265, -118.2267, -150.0]
+    columns = zone_columns(zone_index(lat, lon, zones), zones)
+    assert columns.schema == pl.Schema(
+        {
+            "zone_id": zones.zone_id_dtype,
+            "zone_kind": ZONE_KIND_DTYPE,
+            "terminal": zones.terminal_dtype,
+        }
+    )
+    zone = assign_zones(lat, lon, zones)
+    assert columns["zone_id"].to_list() == zone.zone_id.tolist()
+    assert columns["zone_kind"].to_list() == zone.zone_kind.tolist()
+    assert columns["terminal"].to_list() == zone.terminal.tolist()
+    assert columns["zone_kind"].to_physical().to_list()[:3] == [0, 1, 2]  # ZONE_KINDS order
+    with pytest.raises(ValueError, match="zone indices"):
+        zone_columns(np.array([len(zones)]), zones)
+    with pytest.raises(ValueError, match="zone indices"):
+        zone_columns(np.array([-2]), zones)
+    assert zone_columns(np.array([], dtype=np.int16), zones).height == 0
+
+
+def test_code_tables(zones):
+    kinds = zones.table["kind"].to_list()
+    assert [ZONE_KINDS[k] for k in zones.kind_index] == kinds
+    terminals = zones.table["terminal"].to_list()
+    decoded = [zones.terminal_categories[t] if t >= 0 else None for t in zones.terminal_index]
+    assert decoded == terminals
+    assert len(set(zones.terminal_categories)) == len(zones.terminal_categories) == 14
+    assert list(zones.zone_id_dtype.categories) == zones.table["zone_id"].to_list()
+
+
+def _collection(*features):
+    return {"type": "FeatureCollection", "features": list(features)}
+
+
+def test_raster_with_vertices_on_cell_centres_and_grid_lines():
+    # The grid depends only on the zones' bounding box: build it once, then draw polygons whose
+    # vertices sit exactly on row centre lines (where the scanline fill must count each vertex
+    # once) and on grid lines, with horizontal edges along row centres.
+    outer = _feature("outer", "maneuvering", box(0.0, 0.0, 10.0, 10.0))
+    grid = load_zones(_collection(outer))._raster
+
+    def at(col, row, dcol=0.5, drow=0.5):
+        return (grid.x0 + (col + dcol) * grid.dx, grid.y0 + (row + drow) * grid.dy)
+
+    star = shapely.Polygon(
+        [at(100, 100), at(300, 100, 0.0), at(350, 400, 0.5, 0.0), at(200, 600), at(120, 420, 0, 0)]
+    )
+    zigzag = shapely.Polygon(
+        [at(500, 100), at(900, 100), at(900, 300), at(700, 300), at(700, 500), at(500, 500)]
+    )
+    diamond = shapely.Polygon([at(1500, 1000), at(1700, 1200), at(1500, 1400), at(1300, 1200)])
+    zone_set = load_zones(
+        _collection(
+            outer,
+            _feature("star", "anchorage", star),
+            _feature("zigzag", "berth", zigzag, terminal="Z"),
+            _feature("diamond", "anchorage", diamond),
+        )
+    )
+    raster = zone_set._raster
+    assert (raster.x0, raster.y0, raster.dx, raster.dy) == (grid.x0, grid.y0, grid.dx, grid.dy)
+    rng = np.random.default_rng(5)
+    lat, lon = _near_boundaries(zone_set.geometry, raster, rng, n_random=100_000)
+    # and points along the row centre lines through the vertices
+    vertex_y = np.unique(shapely.get_coordinates(zone_set.geometry[1:])[:, 1])
+    along_x = rng.uniform(0.0, 10.0, (vertex_y.size, 2_000))
+    lat = np.concatenate([lat, np.repeat(vertex_y, 2_000)])
+    lon = np.concatenate([lon, along_x.ravel()])
+    exact = zones_module._zone_index_exact(lat, lon, zone_set)
+    codes = raster.lookup(lat, lon)
+    decided = codes != zones_module._AMBIGUOUS
+    assert np.array_equal(codes[decided], exact[decided])
+    assert np.array_equal(zones_module._zone_index(lat, lon, zone_set, use_raster=True), exact)

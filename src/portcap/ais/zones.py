@@ -402,6 +402,8 @@ _MARGIN = 0.02
 #: Half the spacing of the boundary samples [cells].
 _HALF_STEP = 0.05
 _REACH = _HALF_STEP + _MARGIN
+#: Boundary samples processed at once.
+_SAMPLE_BATCH = 1 << 16
 #: Calls with fewer points than this use the exact test unless the raster is already built.
 _RASTER_MIN_POINTS = 20_000
 
@@ -513,15 +515,31 @@ def _mark_boundaries(
 ) -> None:
     """Mark as ambiguous every cell that a boundary passes within ``_MARGIN`` cell of.
 
-    Samples every edge at most ``2 * _REACH`` cell apart (``_REACH = _HALF_STEP + _MARGIN``),
-    so each boundary point is within ``_HALF_STEP`` of a sample (Chebyshev distance, in cells);
-    every cell within ``_REACH`` of a sample is marked. A cell left unmarked is thus more than
-    ``_MARGIN`` away from every boundary: more than the float32 rounding of a lookup.
+    Samples every edge at most ``2 * _HALF_STEP`` cell apart, so each boundary point is within
+    ``_HALF_STEP`` of a sample (Chebyshev distance, in cells), and marks every cell within
+    ``_REACH = _HALF_STEP + _MARGIN`` of a sample (its own cell and, near a cell edge, the
+    neighbours across it). A cell left unmarked is thus more than ``_MARGIN`` away from every
+    boundary: more than the float32 rounding of a lookup.
     """
     ua, va, ub, vb = edges
     du, dv = ub - ua, vb - va
     length = np.maximum(np.abs(du), np.abs(dv))
     counts = np.ceil(length / (2 * _HALF_STEP)).astype(np.int64) + 1
+    # in batches of about _SAMPLE_BATCH samples, to bound the temporary arrays
+    batch = np.cumsum(counts) // _SAMPLE_BATCH
+    bounds = np.flatnonzero(np.diff(batch)) + 1
+    for part in np.split(np.arange(counts.size), bounds):
+        _mark_samples(grid, ua[part], va[part], du[part], dv[part], counts[part])
+
+
+def _mark_samples(
+    grid: npt.NDArray[np.signedinteger[Any]],
+    ua: npt.NDArray[np.float64],
+    va: npt.NDArray[np.float64],
+    du: npt.NDArray[np.float64],
+    dv: npt.NDArray[np.float64],
+    counts: npt.NDArray[np.int64],
+) -> None:
     edge, rank = _runs(counts)
     t = rank / np.maximum(counts - 1, 1)[edge]
     u = ua[edge] + t * du[edge]
@@ -689,7 +707,7 @@ def _zone_index(
     index = raster.lookup(lat, lon).astype(dtype, copy=False)
     ambiguous = np.flatnonzero(index == _AMBIGUOUS)
     if ambiguous.size:
-        pass
+        index[ambiguous] = _zone_index_near(lat[ambiguous], lon[ambiguous], zones)
     return index
 
 
