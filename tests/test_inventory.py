@@ -168,3 +168,11 @@ def test_co2e_adds_methane_and_nitrous_oxide_with_ar5_gwp() -> None:
 def test_records_of_unknown_vessels_are_ignored() -> None:
     result = inventory.ogv_emissions(_activity(mmsi=1), _vessel())
     assert result.emissions.empty
+
+
+def test_electric_drive_engines_get_no_low_load_adjustment() -> None:
+    diesel = inventory.ogv_emissions(_activity(), _vessel(engine_type="MSD"))
+    electric = inventory.ogv_emissions(_activity(), _vessel(engine_type="MSD-ED"))
+    # same energy; NOx LLAF at LF 0.0929 is 1.2558 for MSD, 1 for MSD-ED (EPA ShipEF calcLLAF)
+    ratio = _mass(diesel, "propulsion", "nox") / _mass(electric, "propulsion", "nox")
+    assert ratio == pytest.approx(1.2558, rel=1e-3)

@@ -34,20 +34,8 @@ from portcap import factors
 from portcap.ais import modes
 from portcap.sources import ships
 
-POLLUTANTS: tuple[str, ...] = (
-    "nox",
-    "hc",
-    "co",
-    "pm10",
-    "pm25",
-    "dpm",
-    "sox",
-    "co2",
-    "ch4",
-    "n2o",
-    "co2e",
-)
-"""Pollutants of the emissions tables (``DESIGN.md``)."""
+POLLUTANTS: tuple[str, ...] = factors.POLLUTANTS
+"""Pollutants of the emissions tables (``DESIGN.md``), from :mod:`portcap.factors`."""
 
 #: Low-load adjustment class of each pollutant (which LLAF curve it takes), after
 #: ``portcap.sources.ships`` (CH4, N2O and CO2e follow fuel use, i.e. CO2).
@@ -287,7 +275,11 @@ def ogv_emissions(
     }
     # Low-load factors differ from 1 only for 0 < LF <= 0.20 (EPA 2022 §3.5.3): evaluate
     # them on those records alone.
-    low = np.flatnonzero(underway & (load_factor > 0) & (load_factor <= 0.20))
+    # ... and not for electric-drive engines (MSD-ED, GT-ED; ShipEF calcLLAF).
+    electric = np.asarray(ships.electric_drive_for_engine_type(fleet["engine_type"]), dtype=bool)[
+        row
+    ]
+    low = np.flatnonzero(underway & ~electric & (load_factor > 0) & (load_factor <= 0.20))
     low_lf = load_factor[low]
     low_sulfur = np.where(in_eca[low], method.eca_sulfur_pct_mass, method.global_sulfur_pct_mass)
     for llaf_class in _LLAF_CLASSES:
