@@ -74,7 +74,7 @@ def main() -> None:
             pandas_s.append(time.perf_counter() - t)
             del frame
             t = time.perf_counter()
-            run = engine.run_ships(path)
+            run = engine.run_ships(path, quarantine_path=output.default_quarantine_path(out))
             output.write_ships_run(run, out)
             portcap_s.append(time.perf_counter() - t)
         stages = run.timings_s

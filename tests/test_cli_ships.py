@@ -32,7 +32,17 @@ def test_snapshot_writes_the_tidy_table(snapshot_run: tuple[int, Path]) -> None:
     assert set(table["mode"]) <= {"transit", "maneuvering", "anchorage", "berth"}
     assert set(table["engine"]) == {"propulsion", "auxiliary", "boiler"}
     assert set(table["pollutant"]) == {
-        "nox", "hc", "co", "pm10", "pm25", "dpm", "sox", "co2", "ch4", "n2o", "co2e",
+        "nox",
+        "hc",
+        "co",
+        "pm10",
+        "pm25",
+        "dpm",
+        "sox",
+        "co2",
+        "ch4",
+        "n2o",
+        "co2e",
     }
     assert (table["mass_kg"] >= 0).all()
     # The snapshot is from the January 2022 queue: most cargo ships wait at anchor, and
@@ -51,7 +61,7 @@ def test_snapshot_nothing_disappears(snapshot_run: tuple[int, Path]) -> None:
     dropped = sum(n for k, n in summary["quarantine_counts"].items() if k.startswith("dropped"))
     assert rows_read == 4946  # the snapshot's documented row count
     assert summary["input_counts"]["reports_kept"] + dropped == rows_read
-    quarantine = pl.read_csv(out.with_name("ships.quarantine.csv"))
+    quarantine = pl.read_parquet(out.with_name("ships.quarantine.parquet"))
     assert quarantine.height == sum(summary["quarantine_counts"].values())
     vessels = pd.read_csv(out.with_name("ships.vessels.csv"))
     assert vessels["included"].sum() == summary["vessels"]
@@ -74,8 +84,17 @@ def test_snapshot_records_every_default_used(snapshot_run: tuple[int, Path]) -> 
 def test_calls_method_in_every_format(tmp_path: Path, file_format: str) -> None:
     out = tmp_path / f"ships.{file_format}"
     code = cli.main(
-        ["ships", str(CALLS / "calls.csv"), "--vessels", str(CALLS / "vessels.csv"),
-         "--out", str(out), "--format", file_format, "--quiet"]
+        [
+            "ships",
+            str(CALLS / "calls.csv"),
+            "--vessels",
+            str(CALLS / "vessels.csv"),
+            "--out",
+            str(out),
+            "--format",
+            file_format,
+            "--quiet",
+        ]
     )
     assert code == 0
     reader = {"csv": pl.read_csv, "parquet": pl.read_parquet, "json": pl.read_json}[file_format]
@@ -120,3 +139,16 @@ def test_api_and_cli_agree(snapshot_run: tuple[int, Path]) -> None:
     run = engine.run_ships(SNAPSHOT)
     table = pd.read_csv(out)
     assert table["mass_kg"].sum() == pytest.approx(run.emissions["mass_kg"].sum(), rel=1e-9)
+
+
+def test_quarantine_as_csv_on_request(tmp_path: Path) -> None:
+    out = tmp_path / "ships.parquet"
+    quarantine = tmp_path / "bad-rows.csv"
+    code = cli.main(
+        ["ships", str(SNAPSHOT), "--out", str(out), "--quarantine", str(quarantine), "--quiet"]
+    )
+    assert code == 0
+    summary = json.loads(out.with_suffix(".summary.json").read_text())
+    table = pl.read_csv(quarantine)
+    assert table.height == sum(summary["quarantine_counts"].values())
+    assert {"source_file", "source_row", "reason", "action", "field"} <= set(table.columns)

@@ -26,12 +26,11 @@ def _ships(args: argparse.Namespace) -> int:
         args.input,
         vessels_path=args.vessels,
         zones_path=args.zones,
+        quarantine_path=args.quarantine or output.default_quarantine_path(args.out),
         progress=not args.quiet,
         report=None if args.quiet else lambda line: print(f"portcap: {line}", file=sys.stderr),
     )
-    written = output.write_ships_run(
-        run, args.out, file_format=args.format, quarantine_path=args.quarantine
-    )
+    written = output.write_ships_run(run, args.out, file_format=args.format)
     print(output.ships_summary_text(run))
     for label, path in written.items():
         print(f"wrote {label}: {path}")
@@ -71,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--quarantine",
         type=Path,
         default=None,
-        help="quarantine file (default: beside --out, named <stem>.quarantine.csv)",
+        help="quarantine file, .parquet or .csv (default: <stem>.quarantine.parquet beside --out)",
     )
     ships.add_argument("--quiet", action="store_true", help="no progress bars or log lines")
     ships.set_defaults(handler=_ships)

@@ -7,7 +7,6 @@ that was dropped or changed on the way.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,8 +18,8 @@ import polars as pl
 from tqdm.auto import tqdm
 
 from portcap import calls as calls_module
-from portcap import inventory, vessels
-from portcap.ais import clean, intervals, read, zones
+from portcap import inventory, vessels, writers
+from portcap.ais import intervals, schema, stream, zones
 from portcap.errors import InputError
 
 
@@ -35,8 +34,9 @@ class ShipsRun:
     """Characteristics used for each ocean-going vessel, with the fills recorded."""
     excluded_vessels: pd.DataFrame
     """Vessels set aside (not ocean-going, no type, ...) with the reason."""
-    quarantine: pl.DataFrame
-    """Rows dropped or changed while reading and cleaning, with reasons."""
+    quarantine_path: Path | None
+    """The quarantine file: every row dropped or value changed, with its reason (or
+    ``None`` when the run was asked to keep counts only)."""
     counts: dict[str, int] = field(default_factory=dict)
     """Quarantine counts: ``"<action>: <reason>"`` -> number of rows dropped or changed."""
     input_counts: dict[str, int] = field(default_factory=dict)
@@ -51,6 +51,7 @@ class ShipsRun:
     """Wall time of each stage [s]."""
 
 
+_CALLS_QUARANTINE_COLUMNS = ("source_file", "source_row", "reason", "field", "original_value")
 _GAP_KEYS = (
     "n_bridged_gaps",
     "bridged_duration_h",
@@ -81,16 +82,17 @@ class _Stages:
         self._bar.close()
 
 
-def _quarantine_counts(quarantine: pl.DataFrame) -> dict[str, int]:
-    if quarantine.height == 0:
-        return {}
-    table = quarantine.group_by("action", "reason").len().sort("action", "reason")
-    return {
-        f"{action}: {reason}": int(n)
-        for action, reason, n in table.select(
-            pl.col("action").cast(pl.Utf8), pl.col("reason").cast(pl.Utf8), "len"
-        ).iter_rows()
-    }
+def _split_counts(counts: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """Split reader counts into quarantine reasons (``"<action>: <reason>"``) and tallies."""
+    reasons: dict[str, int] = {}
+    tallies: dict[str, int] = {}
+    for key, n in counts.items():
+        reason = schema.QUARANTINE_REASONS.get(key)
+        if reason is None:
+            tallies[key] = int(n)
+        elif n:
+            reasons[f"{reason.action}: {key}"] = int(n)
+    return dict(sorted(reasons.items())), tallies
 
 
 def _is_calls_file(path: Path) -> bool:
@@ -106,6 +108,7 @@ def run_ships(
     *,
     vessels_path: str | Path | None = None,
     zones_path: str | Path | None = None,
+    quarantine_path: str | Path | None = None,
     method: inventory.ShipMethod | None = None,
     call_parameters: calls_module.CallLegParameters | None = None,
     vessel_defaults: vessels.VesselDefaults | None = None,
@@ -133,6 +136,10 @@ def run_ships(
         practice for calls, which carry no ship type).
     zones_path : str or Path, optional
         GeoJSON zones; the packaged San Pedro Bay set by default.
+    quarantine_path : str or Path, optional
+        Where to write the quarantine (``.csv`` or ``.parquet``): one row per input row
+        dropped or value changed, with file, row, field, original value and reason. It is
+        written batch by batch, never held in memory. ``None``: counts only.
     method : ShipMethod, optional
         Power, BSFC and GWP methods and fuel-sulfur parameters.
     call_parameters : CallLegParameters, optional
@@ -158,9 +165,10 @@ def run_ships(
         raise InputError("no such file or folder", path=path)
     say = report or (lambda _line: None)
     user_vessels = vessels.read_vessels(vessels_path) if vessels_path else None
+    target = None if quarantine_path is None else Path(quarantine_path)
     if _is_calls_file(path):
-        return _run_calls(path, user_vessels, method, call_parameters, vessel_defaults, say)
-    return _run_ais(path, user_vessels, zones_path, method, vessel_defaults, progress, say)
+        return _run_calls(path, user_vessels, method, call_parameters, vessel_defaults, target, say)
+    return _run_ais(path, user_vessels, zones_path, method, vessel_defaults, target, progress, say)
 
 
 def _run_ais(
@@ -169,38 +177,34 @@ def _run_ais(
     zones_path: str | Path | None,
     method: inventory.ShipMethod | None,
     vessel_defaults: vessels.VesselDefaults | None,
+    quarantine_path: Path | None,
     progress: bool,
     say: Callable[[str], None],
 ) -> ShipsRun:
-    stages = _Stages(("read", "clean", "intervals", "vessels", "emissions"), progress=progress)
+    stages = _Stages(("read and clean", "intervals", "vessels", "emissions"), progress=progress)
     try:
-        with stages.stage("read"):
-            raw = read.read_ais(path, progress=progress, skip_bad_files=path.is_dir())
-        say(f"read {raw.counts.get('rows_read', raw.pings.height):,} rows")
-        with stages.stage("clean"):
-            cleaned = clean.clean_pings(raw.pings)
-            raw = dataclasses.replace(raw, pings=raw.pings.clear())  # free the raw reports
-        quarantine = pl.concat([raw.quarantine, cleaned.quarantine], how="diagonal_relaxed")
-        counts = _quarantine_counts(quarantine)
-        reasons = set(quarantine["reason"].cast(pl.Utf8).unique().to_list())
-        input_counts = {k: int(v) for k, v in raw.counts.items() if k not in reasons}
-        input_counts["reports_kept"] = cleaned.pings.height
-        pings = cleaned.pings
+        with stages.stage("read and clean"):
+            loaded = stream.load_clean_ais(
+                path,
+                quarantine_path=quarantine_path,
+                progress=progress,
+                skip_bad_files=path.is_dir(),
+            )
+        counts, input_counts = _split_counts(loaded.counts)
+        say(f"read {input_counts.get('rows_read', 0):,} rows, kept {loaded.pings.height:,}")
+        pings = loaded.pings
         if pings.height == 0:
             raise InputError("no usable AIS reports remain after cleaning", path=path)
         with stages.stage("intervals"):
             zone_set = zones.load_zones(zones_path) if zones_path else None
-            built = intervals.build_intervals(pings, zone_set)
-        with stages.stage("vessels"):
-            static = (
-                pings.group_by("mmsi")
-                .agg(
-                    pl.col("imo").drop_nulls().last(),
-                    pl.col("vessel_type_code").drop_nulls().last(),
-                    pl.col("length_m").drop_nulls().last(),
-                )
-                .to_pandas()
+            built = intervals.build_intervals(
+                pings.select(
+                    "mmsi", "timestamp", "latitude_deg", "longitude_deg", "speed_over_ground_kn"
+                ),
+                zone_set,
             )
+        with stages.stage("vessels"):
+            static = loaded.static.to_pandas()
             table = vessels.build_vessel_table(
                 static["mmsi"],
                 ais_static=static,
@@ -232,7 +236,7 @@ def _run_ais(
         emissions=result.emissions,
         vessels=table.vessels,
         excluded_vessels=table.excluded,
-        quarantine=quarantine,
+        quarantine_path=loaded.quarantine_path,
         counts=counts,
         input_counts=input_counts,
         gaps=gaps,
@@ -248,6 +252,7 @@ def _run_calls(
     method: inventory.ShipMethod | None,
     call_parameters: calls_module.CallLegParameters | None,
     vessel_defaults: vessels.VesselDefaults | None,
+    quarantine_path: Path | None,
     say: Callable[[str], None],
 ) -> ShipsRun:
     timings: dict[str, float] = {}
@@ -291,12 +296,18 @@ def _run_calls(
     frames = [pl.from_pandas(parsed.quarantine.astype(str))] if len(parsed.quarantine) else []
     if extra is not None:
         frames.append(extra.with_columns(pl.col("source_row").cast(pl.Utf8)))
-    quarantine = pl.concat(frames, how="diagonal_relaxed") if frames else pl.DataFrame()
+    if quarantine_path is not None:
+        quarantine = (
+            pl.concat(frames, how="diagonal_relaxed")
+            if frames
+            else pl.DataFrame(schema=dict.fromkeys(_CALLS_QUARANTINE_COLUMNS, pl.Utf8))
+        )
+        writers.write_table(quarantine.with_columns(action=pl.lit("dropped")), quarantine_path)
     return ShipsRun(
         emissions=result.emissions,
         vessels=table.vessels,
         excluded_vessels=table.excluded,
-        quarantine=quarantine,
+        quarantine_path=quarantine_path,
         counts=counts,
         input_counts={"calls_read": len(parsed.calls) + len(parsed.quarantine)},
         method="calls",

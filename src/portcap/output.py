@@ -6,53 +6,18 @@ import json
 from pathlib import Path
 
 import pandas as pd
-import polars as pl
 
 from portcap.engine import ShipsRun
-
-FORMATS = ("csv", "parquet", "json")
-
-
-def _format_for(path: Path, file_format: str | None) -> str:
-    if file_format is not None:
-        if file_format not in FORMATS:
-            msg = f"unknown format {file_format!r}; expected one of {list(FORMATS)}"
-            raise ValueError(msg)
-        return file_format
-    suffix = path.suffix.lower().lstrip(".")
-    return suffix if suffix in FORMATS else "csv"
+from portcap.writers import format_for, write_table
 
 
-def write_table(
-    frame: pd.DataFrame | pl.DataFrame, path: str | Path, file_format: str | None = None
-) -> Path:
-    """Write a table as CSV, Parquet or JSON (records), creating the folder.
+def default_quarantine_path(out: str | Path) -> Path:
+    """Name the quarantine file beside an output file: ``<stem>.quarantine.parquet``.
 
-    Parameters
-    ----------
-    frame : pandas or polars DataFrame
-        The table.
-    path : str or Path
-        Destination file.
-    file_format : {'csv', 'parquet', 'json'}, optional
-        Default: from the file extension, else CSV.
-
-    Returns
-    -------
-    Path
-        The file written.
+    Parquet, because an AIS quarantine has millions of rows (most AIS reports carry a
+    "not available" heading or course); ``--quarantine F.csv`` asks for CSV.
     """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    table = frame if isinstance(frame, pl.DataFrame) else pl.from_pandas(frame)
-    kind = _format_for(path, file_format)
-    if kind == "csv":
-        table.write_csv(path)
-    elif kind == "parquet":
-        table.write_parquet(path)
-    else:
-        table.write_json(path)
-    return path
+    return Path(out).with_name(Path(out).stem + ".quarantine.parquet")
 
 
 def write_ships_run(
@@ -60,29 +25,27 @@ def write_ships_run(
     out: str | Path,
     *,
     file_format: str | None = None,
-    quarantine_path: str | Path | None = None,
 ) -> dict[str, Path]:
-    """Write the emissions table, the vessels used, the quarantine and a JSON summary.
+    """Write the emissions table, the vessels used, the cut gaps and a JSON summary.
 
     Parameters
     ----------
     run : ShipsRun
-        From :func:`portcap.engine.run_ships`.
+        From :func:`portcap.engine.run_ships` (which wrote the quarantine already).
     out : str or Path
         Emissions file; the others go beside it as ``<stem>.vessels.csv``,
-        ``<stem>.quarantine.csv`` (unless ``quarantine_path``) and ``<stem>.summary.json``.
+        ``<stem>.gaps.csv`` (AIS gaps too long to bridge, if any) and
+        ``<stem>.summary.json``.
     file_format : {'csv', 'parquet', 'json'}, optional
-        Format of the emissions file.
-    quarantine_path : str or Path, optional
-        Where to write the quarantine (CSV or Parquet by extension).
+        Format of the emissions file (default: from the extension, else CSV).
 
     Returns
     -------
     dict
-        Label -> path of each file written.
+        Label -> path of each file written, the quarantine included.
     """
     out = Path(out)
-    kind = _format_for(out, file_format)
+    kind = format_for(out, file_format)
     stem = out.with_suffix("")
     written = {"emissions": write_table(run.emissions, out, kind)}
     vessels = pd.concat(
@@ -90,8 +53,8 @@ def write_ships_run(
         ignore_index=True,
     )
     written["vessels"] = write_table(vessels, Path(f"{stem}.vessels.csv"))
-    quarantine = Path(quarantine_path) if quarantine_path else Path(f"{stem}.quarantine.csv")
-    written["quarantine"] = write_table(run.quarantine, quarantine)
+    if run.quarantine_path is not None:
+        written["quarantine"] = run.quarantine_path
     if run.cut_gaps is not None and run.cut_gaps.height:
         written["cut gaps"] = write_table(run.cut_gaps, Path(f"{stem}.gaps.csv"))
     summary_path = Path(f"{stem}.summary.json")

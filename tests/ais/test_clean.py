@@ -18,6 +18,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+from portcap.ais import clean as clean_module
 from portcap.ais.clean import (
     EARTH_MEAN_RADIUS_NMI,
     clean_pings,
@@ -476,3 +477,81 @@ def test_write_quarantine_round_trip(tmp_path, snapshot, suffix):
 def test_write_quarantine_rejects_other_extensions(tmp_path):
     with pytest.raises(ValueError, match=r"must end in \.csv or \.parquet"):
         write_quarantine(clean_pings(frame()).quarantine, tmp_path / "q.xlsx")
+
+
+# --- the jump filter in bounded memory (used by portcap.ais.stream) ----------------------
+
+
+def random_tracks(seed: int) -> pl.DataFrame:
+    """Sorted tracks of a few vessels with many position jumps, some across the antimeridian."""
+    rng = np.random.default_rng(seed)
+    parts = []
+    for vessel in range(int(rng.integers(1, 12))):
+        n = int(rng.integers(1, 60))
+        seconds = np.cumsum(rng.integers(1, 120, n))
+        latitude = 33.7 + np.cumsum(rng.normal(0.0, 0.003, n))
+        longitude = -118.2 + np.cumsum(rng.normal(0.0, 0.003, n))
+        jumps = rng.random(n) < rng.choice([0.0, 0.05, 0.2, 0.5])
+        latitude = np.where(jumps, latitude + rng.choice([-1.0, 1.0], n), latitude)
+        if vessel == 0 and seed % 3 == 0:
+            longitude = np.where(rng.random(n) < 0.5, 179.99, -179.99)
+        parts.append(
+            pl.DataFrame(
+                {
+                    "mmsi": np.full(n, 366_000_000 + vessel, dtype=np.int64),
+                    "timestamp": [T0 + dt.timedelta(seconds=int(s)) for s in seconds],
+                    "latitude_deg": latitude,
+                    "longitude_deg": longitude,
+                }
+            )
+        )
+    return pl.concat(parts).with_row_index("_position")
+
+
+def drops_by_row(frame: pl.DataFrame, column: str) -> list[tuple[int, float]]:
+    return sorted(frame.select(column, "implied_speed_kn").iter_rows())
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_windowed_jump_filter_drops_what_the_whole_table_filter_drops(seed):
+    rows = random_tracks(seed)
+    kwargs = {
+        "max_implied_speed_kn": 60.0,
+        "min_distance_nmi": 0.5 if seed % 2 else 0.0,
+        "max_rounds": seed % 4,
+    }
+    whole = clean_module._jump_drops(rows, **kwargs)
+    for chunk_rows in (40, 1_000_000):  # 40: windows of 2 touched reports
+        windowed = clean_module._jump_drops_windowed(
+            rows.drop("_position"), None, chunk_rows=chunk_rows, **kwargs
+        )
+        assert drops_by_row(windowed, "_row") == drops_by_row(whole, "_position")
+    # only some rows taking part (the others as if they were not there)
+    members = pl.Series(np.arange(0, rows.height, dtype=np.uint32)).filter(
+        pl.Series(np.random.default_rng(seed).random(rows.height) < 0.8)
+    )
+    whole = clean_module._jump_drops(rows[members], **kwargs)
+    windowed = clean_module._jump_drops_windowed(
+        rows.drop("_position"), members, chunk_rows=90, **kwargs
+    )
+    assert drops_by_row(windowed, "_row") == drops_by_row(whole, "_position")
+
+
+def test_windowed_jump_filter_on_the_snapshot(snapshot):
+    read, _ = snapshot
+    valid = (
+        read.pings.filter(
+            clean_module._row_reason(
+                max_speed_kn=50.0, ship_mmsi_range=clean_module.SHIP_MMSI_RANGE
+            ).is_null()
+        )
+        .sort("mmsi", "timestamp", maintain_order=True)
+        .unique(["mmsi", "timestamp"], keep="first", maintain_order=True)
+        .with_row_index("_position")
+    )
+    kwargs = {"max_implied_speed_kn": 60.0, "min_distance_nmi": 0.5, "max_rounds": 3}
+    whole = clean_module._jump_drops(valid, **kwargs)
+    assert whole.height == 24
+    for chunk_rows in (100, 1_000_000):
+        windowed = clean_module._jump_drops_windowed(valid, None, chunk_rows=chunk_rows, **kwargs)
+        assert drops_by_row(windowed, "_row") == drops_by_row(whole, "_position")

@@ -20,6 +20,8 @@ from polars.testing import assert_frame_equal
 
 from portcap.ais.read import (
     AisFormatError,
+    AisReadResult,
+    iter_ais_batches,
     read_ais,
     read_ais_parquet,
     read_marinecadastre_csv,
@@ -550,3 +552,137 @@ def test_read_counts_cover_every_read_reason():
     result = read_ais(SAMPLE)
     read_reasons = {r.code for r in QUARANTINE_REASONS.values() if r.stage == "read"}
     assert read_reasons <= set(result.counts)
+
+
+# --- iter_ais_batches: the same rows, a batch at a time -------------------------------
+
+
+def concatenated(path: Path, batch_rows: int, **kwargs) -> AisReadResult:
+    batches = list(iter_ais_batches(path, batch_rows=batch_rows, **kwargs))
+    counts: dict[str, int] = {}
+    for batch in batches:
+        for key, value in batch.counts.items():
+            counts[key] = counts.get(key, 0) + value
+    assert sum(b.counts["files_read"] for b in batches) == 1
+    return AisReadResult(
+        pl.concat([b.pings for b in batches]), pl.concat([b.quarantine for b in batches]), counts
+    )
+
+
+def by_row(quarantine: pl.DataFrame) -> pl.DataFrame:
+    return quarantine.sort("source_row", "reason", nulls_last=True)
+
+
+def awkward_snapshot(tmp_path: Path, line_break: str = "\n") -> Path:
+    """The snapshot with blank lines (also in runs), extra and short fields, bad values."""
+    lines = SNAPSHOT.read_text().splitlines()
+    for row in (1, 5, 6, 100, 101, 102, 2000, 4945):
+        lines[row] = ""
+    lines[50] = lines[50].replace(",", ",,", 1)
+    lines[700] = lines[700].replace("2022-01-03T", "2022-01-03 ")
+    lines[701] = lines[701].replace("2022-01-03T", "xx")
+    lines[800] = ",".join(lines[800].split(",")[:5])
+    lines[900] = lines[900] + ",EXTRA"
+    lines[1200] = lines[1200].replace("IMO", "IMX", 1)
+    lines[1300] = lines[1300].replace("CAP FELIX", '"CAP, FELIX"')
+    path = tmp_path / "awkward.csv"
+    path.write_bytes((line_break.join(lines) + line_break).encode())
+    return path
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda p: SNAPSHOT,
+        lambda p: SAMPLE,
+        lambda p: FIXTURES / "marinecadastre-schema-sample.zip",
+        lambda p: FIXTURES / "marinecadastre-2024-header.csv",
+        lambda p: FIXTURES / "broken-malformed-rows.csv",
+        lambda p: FIXTURES / "aivdm-sample.nmea",
+        awkward_snapshot,
+        lambda p: awkward_snapshot(p, "\r\n"),
+        lambda p: write(p / "no-eol.csv", "\n".join(sample_lines(20))),
+        lambda p: write(p / "header.csv", HEADER_2015 + "\n"),
+    ],
+    ids=[
+        "snapshot",
+        "sample",
+        "zip",
+        "2024-header",
+        "malformed",
+        "nmea",
+        "awkward",
+        "awkward-crlf",
+        "no-final-eol",
+        "header-only",
+    ],
+)
+@pytest.mark.parametrize("batch_rows", [3, 250, 1_000_000])
+def test_batches_concatenate_to_read_ais(tmp_path, make, batch_rows):
+    path = make(tmp_path)
+    if batch_rows == 3 and path.stat().st_size > 100_000:
+        batch_rows = 97  # the same kinds of cuts, in less time
+    whole = read_ais(path)
+    batches = concatenated(path, batch_rows)
+    assert_frame_equal(batches.pings, whole.pings, check_exact=True)
+    assert_frame_equal(by_row(batches.quarantine), by_row(whole.quarantine), check_exact=True)
+    assert batches.counts == {k: v for k, v in whole.counts.items() if k != "files_skipped"} | {
+        "files_skipped": 0
+    }
+
+
+@pytest.mark.parametrize("codec", ["gzip", "zstd"])
+def test_batches_of_compressed_files(tmp_path, codec):
+    data = SNAPSHOT.read_bytes()
+    if codec == "gzip":
+        path = tmp_path / "snapshot.csv.gz"
+        path.write_bytes(gzip.compress(data))
+    else:
+        path = tmp_path / "snapshot.csv.zst"
+        path.write_bytes(pa.compress(data, codec="zstd", asbytes=True))
+    batches = concatenated(path, 700)
+    assert_frame_equal(batches.pings, read_ais(path).pings)
+
+
+def test_batches_of_parquet(tmp_path, sample):
+    canonical = tmp_path / "canonical.parquet"
+    sample.pings.write_parquet(canonical, row_group_size=10)
+    raw = tmp_path / "raw.parquet"
+    pl.read_csv(SAMPLE, infer_schema=False).write_parquet(raw, row_group_size=10)
+    for path in (canonical, raw):
+        whole = read_ais(path)
+        batches = concatenated(path, 7)
+        assert_frame_equal(batches.pings, whole.pings)
+        assert_frame_equal(by_row(batches.quarantine), by_row(whole.quarantine))
+
+
+def test_batches_only_keep_the_columns_asked_for_but_check_all(tmp_path):
+    lines = sample_lines(3)
+    lines[2] = ",".join([*lines[2].split(",")[:11], "moored", *lines[2].split(",")[12:]])
+    path = write(tmp_path / "status.csv", "\n".join(lines) + "\n")
+    batches = concatenated(path, 2, columns=["mmsi", "timestamp"])
+    assert batches.pings.columns == ["mmsi", "timestamp", "source_file", "source_row"]
+    # a malformed Status still drops its row, though the column is not kept
+    assert batches.quarantine.select("source_row", "reason", "field").rows() == [
+        (2, "malformed_value", "nav_status")
+    ]
+
+
+def test_batches_of_a_truncated_file_raise_like_read_ais(tmp_path):
+    path = write(tmp_path / "cut.csv", SNAPSHOT.read_text()[:-40])
+    with pytest.raises(AisFormatError) as whole:
+        read_ais(path)
+    for batch_rows in (100, 1_000_000):
+        with pytest.raises(AisFormatError) as batches:
+            list(iter_ais_batches(path, batch_rows=batch_rows))
+        assert str(batches.value) == str(whole.value)
+        assert batches.value.row == whole.value.row == 4946
+
+
+def test_batches_bad_arguments():
+    with pytest.raises(ValueError, match="batch_rows must be positive"):
+        list(iter_ais_batches(SAMPLE, batch_rows=0))
+    with pytest.raises(ValueError, match="unknown AIS ping column"):
+        list(iter_ais_batches(SAMPLE, columns=["mmsi", "speed"]))
+    with pytest.raises(AisFormatError, match="unsupported file extension"):
+        list(iter_ais_batches(FIXTURES / "README.md"))

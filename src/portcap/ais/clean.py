@@ -17,6 +17,7 @@ Everything is vectorised polars; the only loop is over rounds of the jump filter
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -291,6 +292,49 @@ def _legs(rows: pl.DataFrame, back: pl.Series, ahead: pl.Series) -> tuple[pl.Ser
     return distance, distance / (end.get_column("_hours") - start.get_column("_hours"))
 
 
+def _jump_candidate(*, limit_kn: float, min_distance_nmi: float) -> pl.Expr:
+    """Cheap screen: whether the leg from the previous report may be a jump (see _jump_legs)."""
+    segment = pl.col("_segment")
+    same_previous = (segment.shift(1) == segment).fill_null(False)
+    half_turn = np.pi
+    dlambda = ((pl.col("_lambda") - pl.col("_lambda").shift(1) + half_turn) % (2 * half_turn)) - (
+        half_turn
+    )
+    approx_distance = (
+        EARTH_MEAN_RADIUS_NMI
+        * (
+            (pl.col("_phi") - pl.col("_phi").shift(1)).pow(2)
+            + (pl.max_horizontal(pl.col("_cos_phi"), pl.col("_cos_phi").shift(1)) * dlambda).pow(2)
+        ).sqrt()
+    )
+    approx_speed = approx_distance / (pl.col("_hours") - pl.col("_hours").shift(1))
+    return (
+        same_previous
+        & (approx_speed > limit_kn * _SCREEN)
+        & (approx_distance > min_distance_nmi * _SCREEN)
+    ).fill_null(False)
+
+
+def _jump_legs(
+    rows: pl.DataFrame, *, limit_kn: float, min_distance_nmi: float
+) -> tuple[pl.Series, pl.Series]:
+    """Flag the legs that are jumps: each report's leg from the previous one of its segment.
+
+    ``rows`` carry ``_phi``, ``_lambda``, ``_cos_phi``, ``_hours`` and ``_segment`` (see
+    :func:`_jump_round`). Returns ``jump`` (the leg into the report is a jump) and
+    ``speed_in`` (the exact implied speed of the leg [kn] where the cheap screen made it a
+    candidate, null elsewhere). Each value depends only on the report and the one before.
+    """
+    candidate = _jump_candidate(limit_kn=limit_kn, min_distance_nmi=min_distance_nmi)
+    candidates = rows.select(candidate.arg_true()).to_series().cast(pl.UInt32)
+    distance, speed = _legs(rows, candidates - 1, candidates)
+    is_jump = (speed > limit_kn) & (distance > min_distance_nmi)
+    n_rows = rows.height
+    jump = pl.repeat(False, n_rows, eager=True).scatter(candidates, is_jump)
+    speed_in = pl.repeat(None, n_rows, dtype=pl.Float64, eager=True).scatter(candidates, speed)
+    return jump, speed_in
+
+
 def _jump_round(
     rows: pl.DataFrame, *, limit_kn: float, min_distance_nmi: float, final: bool
 ) -> pl.DataFrame:
@@ -304,31 +348,8 @@ def _jump_round(
     and ``_speed`` (the implied speed of the jump [kn], the evidence for the quarantine).
     """
     segment = pl.col("_segment")
-    same_previous = (segment.shift(1) == segment).fill_null(False)
-    half_turn = np.pi
-    # Cheap screen on every report, exact haversine only for the candidates.
-    dlambda = ((pl.col("_lambda") - pl.col("_lambda").shift(1) + half_turn) % (2 * half_turn)) - (
-        half_turn
-    )
-    approx_distance = (
-        EARTH_MEAN_RADIUS_NMI
-        * (
-            (pl.col("_phi") - pl.col("_phi").shift(1)).pow(2)
-            + (pl.max_horizontal(pl.col("_cos_phi"), pl.col("_cos_phi").shift(1)) * dlambda).pow(2)
-        ).sqrt()
-    )
-    approx_speed = approx_distance / (pl.col("_hours") - pl.col("_hours").shift(1))
-    candidate = (
-        same_previous
-        & (approx_speed > limit_kn * _SCREEN)
-        & (approx_distance > min_distance_nmi * _SCREEN)
-    ).fill_null(False)
-    candidates = rows.select(candidate.arg_true()).to_series().cast(pl.UInt32)
-    distance, speed = _legs(rows, candidates - 1, candidates)
-    is_jump = (speed > limit_kn) & (distance > min_distance_nmi)
+    jump, speed_in = _jump_legs(rows, limit_kn=limit_kn, min_distance_nmi=min_distance_nmi)
     n_rows = rows.height
-    jump = pl.repeat(False, n_rows, eager=True).scatter(candidates, is_jump)
-    speed_in = pl.repeat(None, n_rows, dtype=pl.Float64, eager=True).scatter(candidates, speed)
     scored = rows.with_columns(_jump=jump, _in=speed_in)
 
     # Legs that skip a report, only where a jump in is followed by a jump out.
@@ -389,7 +410,26 @@ def _window(active: pl.DataFrame, touched: pl.Series) -> pl.DataFrame:
     Each window is a run of consecutive reports of one vessel (``_segment``); reports
     within ``_CORE_REACH`` of a touched one are ``_core``, the others are context.
     """
-    n_rows = active.height
+    return _window_of(
+        active.height,
+        touched,
+        rows=lambda index: active[index],
+        mmsi=lambda index: active.get_column("mmsi").gather(index),
+    )
+
+
+def _window_of(
+    n_rows: int,
+    touched: pl.Series,
+    *,
+    rows: Callable[[pl.Series], pl.DataFrame],
+    mmsi: Callable[[pl.Series], pl.Series],
+) -> pl.DataFrame:
+    """:func:`_window` over ``n_rows`` active reports given by accessors.
+
+    ``rows(index)`` returns the active reports at the row indices ``index`` (with
+    ``mmsi`` and the track columns), ``mmsi(index)`` only their MMSI.
+    """
 
     def around(reach: int) -> pl.Series:
         return (
@@ -406,12 +446,11 @@ def _window(active: pl.DataFrame, touched: pl.Series) -> pl.DataFrame:
 
     context = around(_CONTEXT_REACH)
     core = around(_CORE_REACH)
-    mmsi = active.get_column("mmsi")
-    previous_mmsi = mmsi.gather((context.cast(pl.Int64) - 1).clip(0)).alias("previous")
-    window = active[context].with_columns(
+    previous_mmsi = mmsi((context.cast(pl.Int64) - 1).clip(0).cast(pl.UInt32)).alias("previous")
+    window = rows(context).with_columns(
         _index=context,
         _core=context.is_in(core.implode()),
-        _first=(context == 0) | (previous_mmsi != mmsi.gather(context)),
+        _first=(context == 0) | (previous_mmsi != mmsi(context)),
     )
     index, mmsi_col = pl.col("_index"), pl.col("mmsi")
     return window.with_columns(
@@ -496,6 +535,143 @@ def _jump_drops(
     if not dropped:
         return pl.DataFrame(schema={_POSITION: pl.UInt32, "implied_speed_kn": pl.Float64})
     return pl.concat(dropped)
+
+
+def _track_exprs() -> list[pl.Expr]:
+    """Columns of the jump filter for sorted reports: MMSI and track in radians and hours."""
+    return [
+        pl.col("mmsi"),
+        pl.col("latitude_deg").radians().alias("_phi"),
+        pl.col("longitude_deg").radians().alias("_lambda"),
+        pl.col("latitude_deg").radians().cos().alias("_cos_phi"),
+        (pl.col("timestamp").dt.epoch("us") / _MICROSECONDS_PER_HOUR).alias("_hours"),
+    ]
+
+
+def _track_columns(rows: pl.DataFrame) -> pl.DataFrame:
+    """Return :func:`_track_exprs` of ``rows``."""
+    return rows.select(_track_exprs())
+
+
+def _jump_drops_windowed(
+    table: pl.DataFrame,
+    members: pl.Series | None,
+    *,
+    max_implied_speed_kn: float,
+    min_distance_nmi: float,
+    max_rounds: int,
+    chunk_rows: int = 200_000,
+) -> pl.DataFrame:
+    """:func:`_jump_drops` in memory bounded by ``chunk_rows``, with the same result.
+
+    The reports are the rows ``members`` (row indices, ascending; ``None`` for all) of
+    ``table``, which is sorted by mmsi and time and has ``mmsi``, ``latitude_deg``,
+    ``longitude_deg`` and ``timestamp``; nothing of it is copied whole. Returns ``_row``
+    (the row of ``table``) and ``implied_speed_kn`` of the dropped reports.
+
+    :func:`_jump_drops` scores every report in its first round. A report's scores only
+    depend on the reports up to four before and six after it (see :func:`_jump_round`),
+    and a report can only be flagged, an outlier or dropped when it or the next report
+    is a jump, so here the first round finds the jumps with :func:`_jump_legs` on slices
+    of ``chunk_rows`` reports (each with the report before it) and scores only the
+    windows around them, exactly as the later rounds of :func:`_jump_drops` do. Windows
+    are scored for at most ``chunk_rows // (2 * _CONTEXT_REACH + 1)`` touched reports
+    at a time; a report in the core of two windows is scored the same in both, and
+    counted once.
+    """
+    limit = {"limit_kn": max_implied_speed_kn, "min_distance_nmi": min_distance_nmi}
+    columns = table.select("mmsi", "latitude_deg", "longitude_deg", "timestamp")
+    active = (
+        pl.int_range(columns.height, dtype=pl.UInt32, eager=True) if members is None else members
+    )
+
+    def rows(index: pl.Series) -> pl.DataFrame:
+        table_rows = active.gather(index)
+        return _track_columns(columns[table_rows]).with_columns(_row=table_rows)
+
+    def mmsi(index: pl.Series) -> pl.Series:
+        return columns.get_column("mmsi").gather(active.gather(index))
+
+    # Round 0: the jumps, slice by slice: the screen of _jump_legs in one pass over the
+    # slice (with the report before it), the exact legs for its candidates only.
+    screen = _jump_candidate(**limit)
+    jumps: list[pl.Series] = []
+    for start in range(0, active.len(), chunk_rows):
+        first = max(start - 1, 0)
+        end = min(start + chunk_rows, active.len())
+        part = (
+            columns.slice(first, end - first)
+            if members is None
+            else columns[active.slice(first, end - first)]
+        )
+        candidates = (
+            part.lazy()
+            .select(_track_exprs())
+            .with_columns(_segment=pl.col("mmsi"))
+            .select(screen.arg_true().cast(pl.UInt32))
+            .collect()
+            .to_series()
+        )
+        candidates = candidates.filter(candidates + first >= start)
+        if candidates.len() == 0:
+            continue
+        pairs = _track_columns(part[pl.concat([candidates - 1, candidates])])
+        back = pl.int_range(candidates.len(), dtype=pl.UInt32, eager=True)
+        distance, speed = _legs(pairs, back, back + candidates.len())
+        is_jump = (speed > max_implied_speed_kn) & (distance > min_distance_nmi)
+        jumps.append((candidates + first).filter(is_jump))
+    touched = pl.concat(jumps) if jumps else pl.Series(dtype=pl.UInt32)
+
+    group = max(chunk_rows // (2 * _CONTEXT_REACH + 1), 1)
+    dropped: list[pl.DataFrame] = []
+    for round_number in range(max_rounds + 1):
+        if touched.len() == 0:
+            break
+        scored = [
+            _jump_round(
+                _window_of(active.len(), touched.slice(at, group), rows=rows, mmsi=mmsi),
+                **limit,
+                final=round_number == max_rounds,
+            ).filter(pl.col("_flagged") | pl.col("_outlier"))
+            for at in range(0, touched.len(), group)
+        ]
+        events = pl.concat(scored).unique("_index", keep="first").sort("_index")
+        if events.height == 0:
+            break
+        drops = events.filter(pl.col("_drop"))
+        dropped.append(drops.select("_row", pl.col("_speed").alias("implied_speed_kn")))
+        drop_index = drops.get_column("_index").sort()
+        neighbours = pl.concat(
+            [
+                events.get_column("_index").cast(pl.Int64),
+                drop_index.cast(pl.Int64) - 1,
+                drop_index.cast(pl.Int64) + 1,
+            ]
+        )
+        touched = neighbours.filter(
+            ~neighbours.is_in(drop_index.cast(pl.Int64).implode()) & (neighbours >= 0)
+        ).unique()
+        shift_down = drop_index.cast(pl.Int64).search_sorted(touched, side="left")
+        touched = (touched - shift_down.cast(pl.Int64)).cast(pl.UInt32).sort()
+        active = active.filter(pl.repeat(True, active.len(), eager=True).scatter(drop_index, False))
+    if not dropped:
+        return pl.DataFrame(schema={"_row": pl.UInt32, "implied_speed_kn": pl.Float64})
+    return pl.concat(dropped)
+
+
+def _check_parameters(
+    max_speed_kn: float, max_implied_speed_kn: float, max_jump_rounds: int
+) -> None:
+    """Raise ValueError for the parameters :func:`clean_pings` cannot take."""
+    if max_speed_kn <= 0 or max_implied_speed_kn <= 0:
+        msg = (
+            f"speed limits must be positive, got max_speed_kn={max_speed_kn}, "
+            f"max_implied_speed_kn={max_implied_speed_kn}"
+        )
+        raise ValueError(msg)
+    if max_jump_rounds < 0:
+        msg = f"max_jump_rounds must be >= 0, got {max_jump_rounds}"
+        raise ValueError(msg)
 
 
 def clean_pings(
@@ -613,15 +789,7 @@ def clean_pings(
     mmsi_not_ship 1
     implied_speed_above_max 1
     """
-    if max_speed_kn <= 0 or max_implied_speed_kn <= 0:
-        msg = (
-            f"speed limits must be positive, got max_speed_kn={max_speed_kn}, "
-            f"max_implied_speed_kn={max_implied_speed_kn}"
-        )
-        raise ValueError(msg)
-    if max_jump_rounds < 0:
-        msg = f"max_jump_rounds must be >= 0, got {max_jump_rounds}"
-        raise ValueError(msg)
+    _check_parameters(max_speed_kn, max_implied_speed_kn, max_jump_rounds)
     frame = conform_ais_pings(pings)
     check_ais_pings(frame, strict=True)
     n_rows = frame.height
@@ -654,21 +822,8 @@ def clean_pings(
     if not in_order:
         valid = valid.sort("mmsi", "timestamp", maintain_order=True)
 
-    same_key = (
-        (pl.col("mmsi") == pl.col("mmsi").shift(1))
-        & (pl.col("timestamp") == pl.col("timestamp").shift(1))
-    ).fill_null(False)
-    first_of_key = pl.when(~same_key)
     valid = valid.with_columns(
-        _duplicate=pl.when(
-            same_key
-            & (pl.col("latitude_deg") == first_of_key.then("latitude_deg").forward_fill())
-            & (pl.col("longitude_deg") == first_of_key.then("longitude_deg").forward_fill())
-        )
-        .then(pl.lit("duplicate_exact"))
-        .when(same_key)
-        .then(pl.lit("duplicate_timestamp")),
-        _kept_position=first_of_key.then(_POSITION).forward_fill(),
+        _duplicate=_duplicate_reason(), _kept_position=_first_of_key(_POSITION)
     )
     duplicates = valid.filter(pl.col("_duplicate").is_not_null()).select(
         _POSITION, "_duplicate", "_kept_position", "latitude_deg", "longitude_deg"
@@ -679,14 +834,7 @@ def clean_pings(
     if in_order:
         out_of_order = pl.Series(_POSITION, [], dtype=pl.UInt32)
     else:
-        # A report is out of order when a later report of its MMSI (in time) came
-        # earlier in the input: its position exceeds the minimum position of the reports
-        # after it. mmsi < 2**30 and position < 2**32 pack into one key, so the suffix
-        # minimum needs no group-by (reports of larger MMSIs have larger keys).
-        key = pl.col("mmsi").cast(pl.UInt64) * 2**32 + pl.col(_POSITION).cast(pl.UInt64)
-        out_of_order = kept.filter(
-            (key > key.reverse().cum_min().reverse().shift(-1)).fill_null(False)
-        ).get_column(_POSITION)
+        out_of_order = kept.filter(_out_of_order()).get_column(_POSITION)
 
     # 4. Position jumps.
     jumps = _jump_drops(
@@ -807,10 +955,59 @@ def clean_pings(
 
 def _row_evidence(rows: pl.DataFrame, reasons: pl.Series) -> pl.Series:
     """Return the offending value of each row-level drop, as text."""
+    return rows.select(_row_evidence_expr(pl.lit(reasons)).alias("original_value")).to_series()
+
+
+def _row_evidence_expr(reason: pl.Expr) -> pl.Expr:
+    """Offending value of a row-level drop with reason code ``reason``, as text."""
     value = pl.lit(None, dtype=pl.String)
-    for reason, column in _ROW_REASON_FIELD.items():
-        value = pl.when(reasons == reason).then(pl.col(column).cast(pl.String)).otherwise(value)
-    return rows.select(value.alias("original_value")).to_series()
+    for code, column in _ROW_REASON_FIELD.items():
+        value = pl.when(reason == code).then(pl.col(column).cast(pl.String)).otherwise(value)
+    return value
+
+
+def _same_key() -> pl.Expr:
+    """Whether a report has the MMSI and time of the one before (on sorted reports)."""
+    return (
+        (pl.col("mmsi") == pl.col("mmsi").shift(1))
+        & (pl.col("timestamp") == pl.col("timestamp").shift(1))
+    ).fill_null(False)
+
+
+def _first_of_key(column: str) -> pl.Expr:
+    """``column`` of the first report of each MMSI and time (on sorted reports)."""
+    return pl.when(~_same_key()).then(column).forward_fill()
+
+
+def _duplicate_reason() -> pl.Expr:
+    """``duplicate_exact``/``duplicate_timestamp`` for all but the first of a key, else null.
+
+    On reports sorted (stably) by MMSI and time, so the first of a key is the first in
+    input order.
+    """
+    same_key = _same_key()
+    return (
+        pl.when(
+            same_key
+            & (pl.col("latitude_deg") == _first_of_key("latitude_deg"))
+            & (pl.col("longitude_deg") == _first_of_key("longitude_deg"))
+        )
+        .then(pl.lit("duplicate_exact"))
+        .when(same_key)
+        .then(pl.lit("duplicate_timestamp"))
+    )
+
+
+def _out_of_order(order: str = _POSITION) -> pl.Expr:
+    """Whether a later report of the MMSI (in time) came earlier in the input.
+
+    On reports sorted by MMSI and time, with a column ``order`` that grows with the input
+    position: a report is out of order when its ``order`` exceeds the minimum ``order``
+    of the reports after it. mmsi < 2**30 and ``order`` < 2**32 pack into one key, so the
+    suffix minimum needs no group-by (reports of larger MMSIs have larger keys).
+    """
+    key = pl.col("mmsi").cast(pl.UInt64) * 2**32 + pl.col(order).cast(pl.UInt64)
+    return (key > key.reverse().cum_min().reverse().shift(-1)).fill_null(False)
 
 
 def _quarantine_at(

@@ -11,7 +11,10 @@ Every reader returns an :class:`AisReadResult`: the pings in the schema of
   CSV, or compressed as ``.csv.gz`` / ``.csv.zst``;
 * :func:`read_ais_parquet` -- Parquet in either header convention or already canonical;
 * :func:`read_nmea` -- raw ``!AIVDM``/``!AIVDO`` sentences decoded with pyais;
-* :func:`read_ais` -- dispatch by extension, or every file of a folder.
+* :func:`read_ais` -- dispatch by extension, or every file of a folder;
+* :func:`iter_ais_batches` -- one file in batches of rows with the same rules, so that
+  only about one batch is in memory (see :func:`portcap.ais.stream.load_clean_ais`, which
+  reads and cleans in batches).
 
 A file that cannot be used at all (wrong header, empty, truncated, not a zip, ...)
 raises :class:`AisFormatError` naming the file, and where it applies the row and field.
@@ -26,7 +29,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,6 +37,7 @@ from typing import Any, NamedTuple
 
 import polars as pl
 import pyarrow as pa
+import pyarrow.parquet as pq
 from pyais.exceptions import AISBaseException
 from pyais.messages import AISSentence
 from tqdm import tqdm
@@ -59,6 +63,7 @@ __all__ = [
     "PARQUET_SUFFIXES",
     "AisFormatError",
     "AisReadResult",
+    "iter_ais_batches",
     "read_ais",
     "read_ais_parquet",
     "read_marinecadastre_csv",
@@ -425,45 +430,128 @@ def _standardise(
 # --------------------------------------------------------------------------------------
 
 
+def _zip_member(path: Path, archive: zipfile.ZipFile) -> zipfile.ZipInfo:
+    """Return the one ``.csv`` member of a MarineCadastre zip archive."""
+    members = [
+        m
+        for m in archive.infolist()
+        if not m.is_dir()
+        and not m.filename.startswith("__MACOSX/")
+        and m.filename.lower().endswith(".csv")
+    ]
+    if len(members) != 1:
+        names = ", ".join(m.filename for m in members) or "none"
+        raise AisFormatError(
+            path,
+            f"zip archive holds {len(members)} .csv files ({names})",
+            expected="exactly one MarineCadastre .csv in the archive",
+        )
+    return members[0]
+
+
+def _zip_error(path: Path, exc: Exception) -> AisFormatError:
+    return AisFormatError(
+        path,
+        f"not a readable zip archive ({exc})",
+        expected="a zip holding one MarineCadastre .csv",
+    )
+
+
+def _codec_error(path: Path, codec: str, exc: Exception) -> AisFormatError:
+    return AisFormatError(
+        path, f"cannot be decompressed as {codec} ({exc})", expected=f"a {codec} CSV"
+    )
+
+
+def _compression(path: Path) -> str | None:
+    """``"zip"``, ``"gzip"``, ``"zstd"`` or ``None`` (plain text), from the file name."""
+    name = path.name.lower()
+    for suffix, codec in ((".zip", "zip"), (".gz", "gzip"), (".zst", "zstd")):
+        if name.endswith(suffix):
+            return codec
+    return None
+
+
 def _load_csv_source(path: Path) -> tuple[str | bytes, str]:
     """Return what polars reads (a path, or the decompressed bytes) and a description."""
-    name = path.name.lower()
     if not path.is_file():
         raise AisFormatError(path, "no such file", expected="a MarineCadastre .csv or .zip")
-    if name.endswith(".zip"):
+    codec = _compression(path)
+    if codec == "zip":
         try:
             with zipfile.ZipFile(path) as archive:
-                members = [
-                    m
-                    for m in archive.infolist()
-                    if not m.is_dir()
-                    and not m.filename.startswith("__MACOSX/")
-                    and m.filename.lower().endswith(".csv")
-                ]
-                if len(members) != 1:
-                    names = ", ".join(m.filename for m in members) or "none"
-                    raise AisFormatError(
-                        path,
-                        f"zip archive holds {len(members)} .csv files ({names})",
-                        expected="exactly one MarineCadastre .csv in the archive",
-                    )
-                return archive.read(members[0]), f"{path} [{members[0].filename}]"
+                member = _zip_member(path, archive)
+                return archive.read(member), f"{path} [{member.filename}]"
         except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
-            raise AisFormatError(
-                path,
-                f"not a readable zip archive ({exc})",
-                expected="a zip holding one MarineCadastre .csv",
-            ) from exc
-    for suffix, codec in ((".gz", "gzip"), (".zst", "zstd")):
-        if name.endswith(suffix):
-            try:
-                with pa.CompressedInputStream(str(path), codec) as stream:
-                    return bytes(stream.read()), str(path)
-            except (OSError, pa.ArrowException) as exc:
-                raise AisFormatError(
-                    path, f"cannot be decompressed as {codec} ({exc})", expected=f"a {codec} CSV"
-                ) from exc
+            raise _zip_error(path, exc) from exc
+    if codec is not None:
+        try:
+            with pa.CompressedInputStream(str(path), codec) as stream:
+                return bytes(stream.read()), str(path)
+        except (OSError, pa.ArrowException) as exc:
+            raise _codec_error(path, codec, exc) from exc
     return str(path), str(path)
+
+
+class _CsvByteStream:
+    """The bytes of a CSV file read piece by piece: plain, one member of a zip, gzip, zstd.
+
+    Decompression errors are raised as :class:`AisFormatError` with the same messages as
+    when the whole file is read at once.
+    """
+
+    def __init__(self, path: Path) -> None:
+        if not path.is_file():
+            raise AisFormatError(path, "no such file", expected="a MarineCadastre .csv or .zip")
+        self.path = path
+        self.codec = _compression(path)
+        self.label = str(path)
+        self._archive: zipfile.ZipFile | None = None
+        self._stream: Any
+        try:
+            if self.codec == "zip":
+                self._archive = zipfile.ZipFile(path)
+                member = _zip_member(path, self._archive)
+                self.label = f"{path} [{member.filename}]"
+                self._stream = self._archive.open(member)
+            elif self.codec is not None:
+                self._stream = pa.CompressedInputStream(str(path), self.codec)
+            else:
+                self._stream = path.open("rb")
+        except Exception as exc:
+            self.close()
+            if isinstance(exc, zipfile.BadZipFile | EOFError | zlib.error):
+                raise _zip_error(path, exc) from exc
+            if self.codec not in (None, "zip") and isinstance(exc, OSError | pa.ArrowException):
+                raise _codec_error(path, self.codec, exc) from exc
+            raise
+
+    def read(self, n_bytes: int) -> bytes:
+        """Return up to ``n_bytes`` more bytes (``b""`` at the end)."""
+        try:
+            return bytes(self._stream.read(n_bytes))
+        except (zipfile.BadZipFile, EOFError, zlib.error) as exc:
+            if self.codec == "zip":
+                raise _zip_error(self.path, exc) from exc
+            raise
+        except (OSError, pa.ArrowException) as exc:
+            if self.codec not in (None, "zip"):
+                raise _codec_error(self.path, str(self.codec), exc) from exc
+            raise
+
+    def close(self) -> None:
+        """Close the file (and the archive)."""
+        stream = getattr(self, "_stream", None)
+        if stream is not None:
+            stream.close()
+        if self._archive is not None:
+            self._archive.close()
+
+    def __enter__(self) -> _CsvByteStream:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
 
 
 def _head_and_tail(source: str | bytes) -> tuple[bytes, bytes, int]:
@@ -621,23 +709,28 @@ def _sniff_time_format(head: bytes, raw_time: str) -> str:
     return _TIME_FORMATS[0]
 
 
-def _read_csv_fast(
+def _fast_csv_plan(
     source: str | bytes,
     *,
     file: str,
-    columns: dict[str, str],
-    header: list[str],
-    time_format: str,
-) -> pl.DataFrame:
-    """Read and convert a clean file in one streaming pass (memory: about the result).
+    layout: _CsvLayout,
+    keep: tuple[str, ...] = _DATA_COLUMNS,
+    has_header: bool = True,
+) -> pl.LazyFrame:
+    """Plan the fast typed read of a clean file (one streaming pass, memory about the result).
 
-    Raises :class:`polars.exceptions.PolarsError` when a value does not parse as its
-    column's type or a row has too many fields; the caller then takes the tolerant path.
-    Besides the canonical columns, the result has the flags ``_time_unparsed`` (time text
-    that the file's layout did not parse), ``_imo_odd`` (IMO text that is not
-    ``IMO`` + 7 digits) and ``_short`` (null in the header's last column: maybe a short
-    row).
+    Collecting it raises :class:`polars.exceptions.PolarsError` when a value does not
+    parse as its column's type, a row has too many fields or the text is not UTF-8; the
+    caller then takes the tolerant path. Besides the canonical columns of ``keep`` (in
+    that order), ``source_file`` and ``source_row``, the rows carry ``_time_text`` (the
+    time text, where the file's layout did not parse it), ``_imo_text`` (the IMO text,
+    where it is not ``IMO`` + 7 digits), ``_short`` (null in the header's last column:
+    maybe a short row) and ``_unused`` (to be dropped), resolved by
+    :func:`_settle_fast_flags`. Columns left out of ``keep`` are still parsed with their
+    dtype (so a malformed value still fails the pass), only not returned. With
+    ``has_header=False`` the source holds only data lines, named after ``layout``.
     """
+    header, columns, time_format = layout
     dtypes = _typed_csv_dtypes(columns)
     last = header[-1]
     # Every header column must be read for polars to notice rows with too many fields;
@@ -645,6 +738,7 @@ def _read_csv_fast(
     unused = [name for name in header if name not in dtypes]
     dtypes.update(dict.fromkeys(unused, pl.String()))
     raw_of = {canonical: raw for raw, canonical in columns.items()}
+    unused += [raw for raw, canonical in columns.items() if canonical not in keep]
     data: Any = io.BytesIO(source) if isinstance(source, bytes) else source
     raw_time = pl.col(raw_of["timestamp"])
     time = raw_time.str.to_datetime(time_format, strict=False, time_unit="us", cache=False)
@@ -653,7 +747,7 @@ def _read_csv_fast(
     number = digits.cast(pl.Int64, strict=False)
     imo_ok = number.is_not_null() & (digits.str.len_bytes() == _IMO_DIGITS)
     values: list[pl.Expr] = []
-    for name in _DATA_COLUMNS:
+    for name in keep:
         if name == "timestamp":
             values.append(time.alias(name))
         elif name == "imo":
@@ -662,69 +756,47 @@ def _read_csv_fast(
             values.append(pl.col(raw_of[name]).alias(name))
         else:
             values.append(pl.lit(None, dtype=_PING_COLUMNS[name].dtype).alias(name))
-    return (
-        pl.scan_csv(
-            data,
-            schema_overrides=dtypes,
-            infer_schema=False,
-            row_index_name=_ROW,
-            row_index_offset=1,
-            encoding="utf8",
-            raise_if_empty=False,
-        )
-        .select(
-            *values,
-            pl.lit(file, dtype=pl.Categorical).alias("source_file"),
-            pl.col(_ROW).cast(pl.UInt32),
-            (raw_time.is_not_null() & time.is_null()).alias("_time_unparsed"),
-            (raw_imo.is_not_null() & ~imo_ok).alias("_imo_odd"),
-            pl.col(last).is_null().alias("_short"),
-            pl.any_horizontal(pl.lit(False), *(pl.col(c).is_null() for c in unused)).alias(
-                "_unused"
-            ),
-        )
-        .collect(engine="streaming")
-        .drop("_unused")
+    naming: dict[str, Any] = (
+        {"schema_overrides": dtypes}
+        if has_header
+        else {"has_header": False, "schema": {name: dtypes[name] for name in header}}
+    )
+    return pl.scan_csv(
+        data,
+        **naming,
+        infer_schema=False,
+        row_index_name=_ROW,
+        row_index_offset=1,
+        encoding="utf8",
+        raise_if_empty=False,
+    ).select(
+        *values,
+        pl.lit(file, dtype=pl.Categorical).alias("source_file"),
+        pl.col(_ROW).cast(pl.UInt32),
+        pl.when(raw_time.is_not_null() & time.is_null()).then(raw_time).alias("_time_text"),
+        pl.when(raw_imo.is_not_null() & ~imo_ok).then(raw_imo).alias("_imo_text"),
+        pl.col(last).is_null().alias("_short"),
+        pl.any_horizontal(pl.lit(False), *(pl.col(c).is_null() for c in unused)).alias("_unused"),
     )
 
 
-def _settle_fast_flags(
-    frame: pl.DataFrame, source: str | bytes, *, file: str, columns: dict[str, str]
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Resolve the fast path's flags: other time layouts, malformed times, odd IMOs.
+def _settle_fast_flags(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Resolve the flags of :func:`_fast_csv_plan`: other time layouts, malformed times, odd IMOs.
 
-    Only the flagged rows' raw text is read again, so this costs nothing on clean files.
+    Works on any run of the plan's rows (a whole file or a batch). Returns the pings
+    (without the flag columns) and the quarantine of the rows flagged.
     """
-    flagged = frame.filter(pl.col("_time_unparsed") | pl.col("_imo_odd"))
-    pings = frame.drop("_time_unparsed", "_imo_odd", "_short")
+    time_text, imo_text = pl.col("_time_text"), pl.col("_imo_text")
+    flagged = frame.with_row_index("_index").filter(
+        time_text.is_not_null() | imo_text.is_not_null()
+    )
+    pings = frame.drop("_time_text", "_imo_text", "_short", "_unused")
     if flagged.height == 0:
         return pings, empty_quarantine()
-    raw_of = {canonical: raw for raw, canonical in columns.items()}
-    data: Any = io.BytesIO(source) if isinstance(source, bytes) else source
-    raw = (
-        pl.scan_csv(
-            data,
-            schema_overrides={raw_of["timestamp"]: pl.String, raw_of["imo"]: pl.String},
-            infer_schema=False,
-            row_index_name=_ROW,
-            row_index_offset=1,
-            encoding="utf8-lossy",
-            truncate_ragged_lines=True,
-        )
-        .select(pl.col(_ROW).cast(pl.UInt32), raw_of["timestamp"], raw_of["imo"])
-        .filter(pl.col(_ROW).is_in(flagged.get_column(_ROW).implode()))
-        .collect(engine="streaming")
-    )
-    flagged = flagged.join(raw, on=_ROW, how="left")
-    time_text = flagged.get_column(raw_of["timestamp"])
-    reparsed = _parse_times(time_text)
-    malformed_time = (
-        flagged.get_column("_time_unparsed")
-        & (time_text.str.strip_chars() != "").fill_null(False)
-        & reparsed.is_null()
-    )
-    imo_text = flagged.get_column(raw_of["imo"])
-    odd_imo = flagged.get_column("_imo_odd") & (imo_text.str.strip_chars() != "").fill_null(False)
+    times = flagged.get_column("_time_text")
+    reparsed = _parse_times(times)
+    malformed_time = (times.str.strip_chars() != "").fill_null(False) & reparsed.is_null()
+    odd_imo = (flagged.get_column("_imo_text").str.strip_chars() != "").fill_null(False)
     parts = [
         flagged.filter(malformed_time)
         .lazy()
@@ -732,26 +804,22 @@ def _settle_fast_flags(
             quarantine_rows,
             reason="malformed_value",
             field="timestamp",
-            original_value=pl.col(raw_of["timestamp"]),
+            original_value=time_text,
         ),
         flagged.filter(odd_imo & ~malformed_time)
         .lazy()
-        .pipe(
-            quarantine_rows,
-            reason="imo_malformed",
-            field="imo",
-            original_value=pl.col(raw_of["imo"]),
-        ),
+        .pipe(quarantine_rows, reason="imo_malformed", field="imo", original_value=imo_text),
     ]
-    # Times in another layout: write them in (row i of the frame is source_row i + 1).
-    fixed = flagged.select(_ROW, reparsed.alias("timestamp")).filter(
+    # Times in another layout: write them in.
+    fixed = flagged.select("_index", reparsed.alias("timestamp")).filter(
         pl.col("timestamp").is_not_null()
     )
     if fixed.height:
-        times = pings.get_column("timestamp").scatter(
-            fixed.get_column(_ROW) - 1, fixed.get_column("timestamp")
+        pings = pings.with_columns(
+            pings.get_column("timestamp").scatter(
+                fixed.get_column("_index"), fixed.get_column("timestamp")
+            )
         )
-        pings = pings.with_columns(times)
     if malformed_time.any():
         pings = pings.filter(
             ~pl.col(_ROW).is_in(flagged.filter(malformed_time).get_column(_ROW).implode())
@@ -824,26 +892,108 @@ def read_marinecadastre_csv(
     file = str(path)
     source, label = _load_csv_source(path)
     head, tail, size = _head_and_tail(source)
+    layout = _csv_layout(label, head, size)
+    pings, quarantine, n_rows = _parse_csv_block(source, file=file, label=label, layout=layout)
+    quarantine = _settle_truncation(
+        quarantine,
+        label=label,
+        n_rows=n_rows,
+        tail=tail,
+        n_fields=len(layout.header),
+        allow_truncated=allow_truncated,
+    )
+    if strict:
+        _raise_first_drop(label, quarantine)
+    counts = _new_counts()
+    counts["files_read"] = 1
+    counts["rows_read"] = n_rows
+    counts["pings"] = pings.height
+    _count_reasons(counts, quarantine)
+    return AisReadResult(pings, quarantine, counts)
+
+
+class _CsvLayout(NamedTuple):
+    """What the header of a MarineCadastre CSV file says about how to read it."""
+
+    header: list[str]  # raw column names, in file order
+    columns: dict[str, str]  # raw name -> canonical name, for the columns present
+    time_format: str  # layout of the file's first time
+
+
+def _csv_layout(label: str, head: bytes, size: int) -> _CsvLayout:
+    """Check the header in the first bytes of a file and return its layout."""
     header = _header_columns(label, head, size)
     convention = _detect_convention(label, header)
     columns = {
         raw: canonical for raw, canonical in raw_column_map(convention).items() if raw in header
     }
     time_format = _sniff_time_format(head, next(r for r, c in columns.items() if c == "timestamp"))
+    return _CsvLayout(header, columns, time_format)
+
+
+def _parse_csv_block(
+    source: str | bytes,
+    *,
+    file: str,
+    label: str,
+    layout: _CsvLayout,
+    keep: tuple[str, ...] = _DATA_COLUMNS,
+    header_line: bytes | None = None,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Read a CSV text with its header line: pings, read quarantine, number of data rows.
+
+    This is every row-level rule of :func:`read_marinecadastre_csv` (not the check of a
+    truncated last line, which needs to know where the file ends). Each row is judged on
+    its own, so a file cut into blocks at line breaks gives the same rows as the whole
+    file, with ``source_row`` counted from 1 in each block.
+
+    Parameters
+    ----------
+    source
+        A path, or the bytes of the header line followed by data lines; or, with
+        ``header_line``, of data lines only.
+    file
+        ``source_file`` of the rows.
+    label
+        Name of the file in error messages.
+    layout
+        Header, column map and time layout of the file.
+    keep
+        Canonical data columns of the returned pings (``source_file`` and
+        ``source_row`` are always added). The other columns are still checked.
+    header_line
+        The file's header line, when ``source`` holds only data lines. The fast pass
+        then reads them without a copy; the slower paths read the two joined.
+
+    Returns
+    -------
+    pings, quarantine, n_rows
+    """
+    header, columns, _ = layout
+    names = [*keep, "source_file", _ROW]
+    read_keep = keep if "timestamp" in keep else (*keep, "timestamp")  # to settle times
+    if isinstance(source, bytes) and header_line is not None and source[:1] in (b"\n", b"\r"):
+        source, header_line = header_line + source, None  # a blank first line: as in the file
     pings: pl.DataFrame
     quarantine: pl.DataFrame
     try:
-        fast = _read_csv_fast(
-            source, file=file, columns=columns, header=header, time_format=time_format
-        )
+        fast = _fast_csv_plan(
+            source, file=file, layout=layout, keep=read_keep, has_header=header_line is None
+        ).collect(engine="streaming")
     except pl.exceptions.PolarsError:
         fast = None
+    if (
+        isinstance(source, bytes)
+        and header_line is not None
+        and (fast is None or fast.get_column("_short").any())
+    ):
+        source = header_line + source  # the slower paths read the header too
     if fast is not None:
         n_rows = fast.height
         problems = (
             _field_count_problems(source, len(header)) if fast.get_column("_short").any() else None
         )
-        pings, quarantine = _settle_fast_flags(fast, source, file=file, columns=columns)
+        pings, quarantine = _settle_fast_flags(fast)
         del fast
         if problems is not None and problems.height:
             bad_rows = problems.get_column(_ROW).implode()
@@ -861,48 +1011,63 @@ def read_marinecadastre_csv(
         pings, quarantine = _standardise(
             frame, columns, file=label, source_file=_constant_category(file, frame.height)
         )
+    pings = pings.select(names)
     if problems is not None and problems.height:
-        line_quarantine = (
-            problems.lazy()
-            .with_columns(
-                source_file=pl.lit(file),
-                mmsi=pl.lit(None, pl.Int64),
-                timestamp=pl.lit(None, pl.Datetime("us")),
-            )
-            .pipe(quarantine_rows, reason=pl.col("reason"), original_value=pl.col("line"))
-            .collect()
-        )
-        quarantine = pl.concat([line_quarantine, quarantine], how="vertical")
+        quarantine = pl.concat([_line_quarantine(problems, file), quarantine], how="vertical")
+    return pings, quarantine, n_rows
 
+
+def _line_quarantine(problems: pl.DataFrame, file: str) -> pl.DataFrame:
+    """Quarantine rows of the lines found by :func:`_field_count_problems`."""
+    return (
+        problems.lazy()
+        .with_columns(
+            source_file=pl.lit(file),
+            mmsi=pl.lit(None, pl.Int64),
+            timestamp=pl.lit(None, pl.Datetime("us")),
+        )
+        .pipe(quarantine_rows, reason=pl.col("reason"), original_value=pl.col("line"))
+        .collect()
+    )
+
+
+def _settle_truncation(
+    quarantine: pl.DataFrame,
+    *,
+    label: str,
+    n_rows: int,
+    tail: bytes,
+    n_fields: int,
+    allow_truncated: bool,
+) -> pl.DataFrame:
+    """Reject a file whose last line is cut off, or relabel that line ``truncated_row``.
+
+    ``quarantine`` must hold the rows of the file's last line (``source_row == n_rows``);
+    ``tail`` is the file's last byte.
+    """
     truncated = tail not in (b"\n", b"\r") and n_rows > 0
-    if truncated:
-        last_problem = quarantine.filter((pl.col(_ROW) == n_rows) & (pl.col("action") == "dropped"))
-        if last_problem.height:
-            if not allow_truncated:
-                detail = last_problem.row(0, named=True)
-                raise AisFormatError(
-                    label,
-                    "file is truncated: the last line ends without a line break and is "
-                    f"incomplete ({detail['reason']}, {detail['original_value']!r}); "
-                    "download it again or pass allow_truncated=True",
-                    row=n_rows,
-                    field=detail["field"],
-                    expected=f"{len(header)} complete fields per line",
-                )
-            quarantine = quarantine.with_columns(
-                reason=pl.when(pl.col(_ROW) == n_rows)
-                .then(pl.lit("truncated_row"))
-                .otherwise(pl.col("reason").cast(pl.String))
-                .cast(quarantine_schema()["reason"])
-            )
-    if strict:
-        _raise_first_drop(label, quarantine)
-    counts = _new_counts()
-    counts["files_read"] = 1
-    counts["rows_read"] = n_rows
-    counts["pings"] = pings.height
-    _count_reasons(counts, quarantine)
-    return AisReadResult(pings, quarantine, counts)
+    if not truncated:
+        return quarantine
+    last_problem = quarantine.filter((pl.col(_ROW) == n_rows) & (pl.col("action") == "dropped"))
+    if last_problem.height == 0:
+        return quarantine
+    if not allow_truncated:
+        detail = last_problem.row(0, named=True)
+        raise AisFormatError(
+            label,
+            "file is truncated: the last line ends without a line break and is "
+            f"incomplete ({detail['reason']}, {detail['original_value']!r}); "
+            "download it again or pass allow_truncated=True",
+            row=n_rows,
+            field=detail["field"],
+            expected=f"{n_fields} complete fields per line",
+        )
+    return quarantine.with_columns(
+        reason=pl.when(pl.col(_ROW) == n_rows)
+        .then(pl.lit("truncated_row"))
+        .otherwise(pl.col("reason").cast(pl.String))
+        .cast(quarantine_schema()["reason"])
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -956,6 +1121,28 @@ def read_ais_parquet(path: str | Path, *, strict: bool = False) -> AisReadResult
     """
     path = Path(path)
     file = str(path)
+    columns, wanted, keep_lineage = _parquet_layout(path)
+    try:
+        frame = pl.read_parquet(path, columns=wanted)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        raise AisFormatError(file, f"cannot read Parquet columns ({exc})") from exc
+    n_rows = frame.height
+    pings, quarantine = _parquet_pings(
+        frame, columns, file=file, keep_lineage=keep_lineage, row_offset=0
+    )
+    if strict:
+        _raise_first_drop(file, quarantine)
+    counts = _new_counts()
+    counts["files_read"] = 1
+    counts["rows_read"] = n_rows
+    counts["pings"] = pings.height
+    _count_reasons(counts, quarantine)
+    return AisReadResult(pings, quarantine, counts)
+
+
+def _parquet_layout(path: Path) -> tuple[dict[str, str], list[str], bool]:
+    """Column map, columns to read and whether the file carries its own lineage."""
+    file = str(path)
     try:
         schema = pl.read_parquet_schema(path)
     except (pl.exceptions.PolarsError, OSError) as exc:
@@ -975,25 +1162,24 @@ def read_ais_parquet(path: str | Path, *, strict: bool = False) -> AisReadResult
         and "source_row" in schema
     )
     wanted = list(columns) + (["source_file", "source_row"] if keep_lineage else [])
-    try:
-        frame = pl.read_parquet(path, columns=wanted)
-    except (pl.exceptions.PolarsError, OSError) as exc:
-        raise AisFormatError(file, f"cannot read Parquet columns ({exc})") from exc
+    return columns, wanted, keep_lineage
+
+
+def _parquet_pings(
+    frame: pl.DataFrame,
+    columns: dict[str, str],
+    *,
+    file: str,
+    keep_lineage: bool,
+    row_offset: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Standardise raw Parquet rows; row ``i`` of ``frame`` is data row ``row_offset + i + 1``."""
     if keep_lineage:
         source_file = frame.get_column("source_file").cast(pl.String).cast(pl.Categorical)
     else:
-        frame = frame.with_row_index(_ROW, offset=1)
+        frame = frame.with_row_index(_ROW, offset=row_offset + 1)
         source_file = _constant_category(file, frame.height)
-    n_rows = frame.height
-    pings, quarantine = _standardise(frame, columns, file=file, source_file=source_file)
-    if strict:
-        _raise_first_drop(file, quarantine)
-    counts = _new_counts()
-    counts["files_read"] = 1
-    counts["rows_read"] = n_rows
-    counts["pings"] = pings.height
-    _count_reasons(counts, quarantine)
-    return AisReadResult(pings, quarantine, counts)
+    return _standardise(frame, columns, file=file, source_file=source_file)
 
 
 # --------------------------------------------------------------------------------------
@@ -1429,6 +1615,43 @@ def _reader_for(path: Path) -> str | None:
     return None
 
 
+def _ais_files(path: Path) -> tuple[list[tuple[Path, str]], int]:
+    """Return the files to read under ``path`` with their reader kind, and how many skipped.
+
+    A folder's files (not sub-folders) in sorted name order, hidden files and unknown
+    extensions skipped; a single file must have a known extension.
+    """
+    if path.is_dir():
+        candidates = sorted(p for p in path.iterdir() if p.is_file())
+        files = [
+            (p, kind)
+            for p in candidates
+            if not p.name.startswith(".") and (kind := _reader_for(p)) is not None
+        ]
+        return files, len(candidates) - len(files)
+    if path.is_file():
+        kind = _reader_for(path)
+        if kind is None:
+            raise AisFormatError(
+                path,
+                "unsupported file extension",
+                expected=", ".join(CSV_SUFFIXES + PARQUET_SUFFIXES + NMEA_SUFFIXES),
+            )
+        return [(path, kind)], 0
+    raise AisFormatError(path, "no such file or folder")
+
+
+def _unusable_file_row(file: Path, exc: AisFormatError) -> pl.DataFrame:
+    """Return the quarantine row of a file rejected with ``skip_bad_files``."""
+    return (
+        pl.DataFrame({"source_file": [str(file)], "source_row": [None], "message": [str(exc)]})
+        .lazy()
+        .with_columns(mmsi=pl.lit(None), timestamp=pl.lit(None))
+        .pipe(quarantine_rows, reason="file_unusable", original_value=pl.col("message"))
+        .collect()
+    )
+
+
 def _read_one(path: Path, kind: str, *, strict: bool) -> AisReadResult:
     if kind == "csv":
         return read_marinecadastre_csv(path, strict=strict)
@@ -1484,26 +1707,7 @@ def read_ais(
     (2, 1, 4997)
     """
     path = Path(path)
-    if path.is_dir():
-        candidates = sorted(p for p in path.iterdir() if p.is_file())
-        files = [
-            (p, kind)
-            for p in candidates
-            if not p.name.startswith(".") and (kind := _reader_for(p)) is not None
-        ]
-        skipped = len(candidates) - len(files)
-    elif path.is_file():
-        kind = _reader_for(path)
-        if kind is None:
-            raise AisFormatError(
-                path,
-                "unsupported file extension",
-                expected=", ".join(CSV_SUFFIXES + PARQUET_SUFFIXES + NMEA_SUFFIXES),
-            )
-        files, skipped = [(path, kind)], 0
-    else:
-        raise AisFormatError(path, "no such file or folder")
-
+    files, skipped = _ais_files(path)
     counts = _new_counts()
     counts["files_skipped"] = skipped
     pings: list[pl.DataFrame] = []
@@ -1516,15 +1720,7 @@ def read_ais(
                 raise
             counts["files_unusable"] += 1
             counts["file_unusable"] += 1
-            quarantines.append(
-                pl.DataFrame(
-                    {"source_file": [str(file)], "source_row": [None], "message": [str(exc)]}
-                )
-                .lazy()
-                .with_columns(mmsi=pl.lit(None), timestamp=pl.lit(None))
-                .pipe(quarantine_rows, reason="file_unusable", original_value=pl.col("message"))
-                .collect()
-            )
+            quarantines.append(_unusable_file_row(file, exc))
             continue
         pings.append(result.pings)
         quarantines.append(result.quarantine)
@@ -1536,3 +1732,347 @@ def read_ais(
         pl.concat(quarantines, how="vertical") if quarantines else empty_quarantine(),
         counts,
     )
+
+
+# --------------------------------------------------------------------------------------
+# Reading in batches
+# --------------------------------------------------------------------------------------
+
+
+def iter_ais_batches(
+    path: str | Path,
+    *,
+    batch_rows: int = 500_000,
+    columns: Iterable[str] | None = None,
+) -> Iterator[AisReadResult]:
+    """Read one AIS file in batches of rows, with the rules and reason codes of :func:`read_ais`.
+
+    Concatenating the batches' pings and quarantines and summing their counts gives what
+    :func:`read_ais` returns for the file (the pings restricted to ``columns``), whatever
+    ``batch_rows`` is, while only about one batch is in memory at a time:
+
+    * CSV (plain, ``.zip``, ``.csv.gz``, ``.csv.zst``) is decompressed and cut at line
+      breaks into blocks of about ``batch_rows`` lines, and each block is read like a
+      whole file by :func:`read_marinecadastre_csv`: one fast typed pass, and only for a
+      block that fails it the tolerant row-by-row path. Cuts never fall next to a blank
+      line, and rows are numbered across blocks, so ``source_row`` and every quarantine
+      row are as for the whole file. A truncated last line is rejected as there;
+    * Parquet is read ``batch_rows`` rows at a time
+      (:meth:`pyarrow.parquet.ParquetFile.iter_batches`);
+    * NMEA is decoded whole (it is a line-by-line Python decoder anyway; static data is
+      merged over the whole log) and handed out in slices.
+
+    Parameters
+    ----------
+    path
+        One file, with an extension of :data:`CSV_SUFFIXES`, :data:`PARQUET_SUFFIXES` or
+        :data:`NMEA_SUFFIXES`.
+    batch_rows
+        Rows per batch (for CSV, the block size in bytes is estimated from the first
+        lines, so batches hold about this many rows).
+    columns
+        Canonical data columns of the pings (all by default); ``source_file`` and
+        ``source_row`` are always added. Columns left out are still checked (a malformed
+        value still drops its row), only not kept.
+
+    Yields
+    ------
+    AisReadResult
+        One batch: pings in file order, the read quarantine of its rows and its counts.
+        At least one batch is yielded per file (maybe with no rows), and
+        ``counts["files_read"]`` is 1 in exactly one of them (the last; the first for
+        NMEA, which carries all counts).
+
+    Raises
+    ------
+    AisFormatError
+        As :func:`read_ais` for a single file (unsupported extension, empty, not AIS,
+        truncated, unreadable archive); for CSV maybe only when the bad part is reached.
+    ValueError
+        If ``batch_rows`` is not positive or a column is not a canonical data column.
+
+    Examples
+    --------
+    >>> from importlib.resources import files
+    >>> sample = files("portcap.data") / "ais" / "marinecadastre-schema-sample.csv"
+    >>> batches = list(iter_ais_batches(str(sample), batch_rows=20, columns=["mmsi"]))
+    >>> [b.pings.height for b in batches], sum(b.counts["imo_malformed"] for b in batches)
+    ([20, 20, 11], 1)
+    >>> batches[1].pings.columns
+    ['mmsi', 'source_file', 'source_row']
+    """
+    if batch_rows < 1:
+        msg = f"batch_rows must be positive, got {batch_rows}"
+        raise ValueError(msg)
+    keep = _DATA_COLUMNS if columns is None else tuple(columns)
+    unknown = [name for name in keep if name not in _DATA_COLUMNS]
+    if unknown:
+        msg = f"unknown AIS ping column(s) {', '.join(unknown)}; valid: {', '.join(_DATA_COLUMNS)}"
+        raise ValueError(msg)
+    path = Path(path)
+    kind = _reader_for(path)
+    if kind is None:
+        raise AisFormatError(
+            path,
+            "unsupported file extension",
+            expected=", ".join(CSV_SUFFIXES + PARQUET_SUFFIXES + NMEA_SUFFIXES),
+        )
+    if kind == "csv":
+        yield from _csv_batches(path, batch_rows=batch_rows, keep=keep)
+    elif kind == "parquet":
+        yield from _parquet_batches(path, batch_rows=batch_rows, keep=keep)
+    else:
+        yield from _nmea_batches(path, batch_rows=batch_rows, keep=keep)
+
+
+def _batch_counts(n_rows: int, pings: pl.DataFrame, quarantine: pl.DataFrame) -> dict[str, int]:
+    counts = _new_counts()
+    counts["rows_read"] = n_rows
+    counts["pings"] = pings.height
+    _count_reasons(counts, quarantine)
+    return counts
+
+
+def _read_exactly(stream: _CsvByteStream, n_bytes: int) -> bytes:
+    """Read ``n_bytes`` (fewer only at the end of the data)."""
+    parts: list[bytes] = []
+    size = 0
+    while size < n_bytes:
+        piece = stream.read(n_bytes - size)
+        if not piece:
+            break
+        parts.append(piece)
+        size += len(piece)
+    return b"".join(parts)
+
+
+def _is_blank(line: bytes) -> bool:
+    return not line.strip()
+
+
+def _cut_allowed(data: bytes, newline: int) -> bool:
+    """Whether a block may end at the line break at ``data[newline]``.
+
+    Only between two lines that are not blank (and whose first is whole in ``data``),
+    so that no block starts or ends with a blank line: the CSV reader treats one at the
+    edge of a text differently from one inside it.
+    """
+    start = data.rfind(b"\n", 0, newline) + 1
+    if start == 0:
+        return False
+    after = data.find(b"\n", newline + 1)
+    next_line = data[newline + 1 : len(data) if after < 0 else after]
+    return not _is_blank(next_line) and not _is_blank(data[start:newline])
+
+
+def _block_cut(data: bytes, limit: int) -> int:
+    """Index just after the line break where a block of ``data`` should end; -1 if none.
+
+    The last allowed break at or before ``limit`` bytes, else the first after it.
+    """
+    end = min(limit, len(data))
+    while (newline := data.rfind(b"\n", 0, end)) >= 0:
+        if _cut_allowed(data, newline):
+            return newline + 1
+        end = newline
+    start = max(limit, 0)
+    while (newline := data.find(b"\n", start)) >= 0:
+        if _cut_allowed(data, newline):
+            return newline + 1
+        start = newline + 1
+    return -1
+
+
+def _line_blocks(
+    stream: _CsvByteStream, pending: bytes, target_bytes: int
+) -> Iterator[tuple[bytes, bool]]:
+    """Cut the rest of a CSV text into blocks of whole lines of about ``target_bytes``.
+
+    Yields ``(block, last)``; ``last`` marks the final block (the end of the data, maybe
+    without a final line break), which is yielded even when empty.
+    """
+    parts: list[bytes] = [pending] if pending else []
+    size = len(pending)
+    want = target_bytes
+    at_end = False
+    while True:
+        while size < want and not at_end:
+            piece = stream.read(max(want - size, _HEAD_BYTES))
+            if piece:
+                parts.append(piece)
+                size += len(piece)
+            else:
+                at_end = True
+        if at_end and size <= target_bytes:
+            yield b"".join(parts), True
+            return
+        last = parts[-1]
+        before = size - len(last)  # the cut is searched in the last part when it can be
+        cut = _block_cut(last, target_bytes - before) if target_bytes > before else -1
+        if cut < 0 and len(parts) > 1:
+            last = b"".join(parts)
+            parts = [last]
+            cut = _block_cut(last, target_bytes)
+        if cut < 0:
+            if at_end:
+                yield b"".join(parts), True
+                return
+            want = size + target_bytes
+            continue
+        view = memoryview(last)
+        yield b"".join([*parts[:-1], view[:cut]]), False
+        parts = [bytes(view[cut:])]
+        size = len(parts[0])
+        want = target_bytes
+
+
+def _file_blocks(path: Path, start: int, target_bytes: int) -> Iterator[tuple[bytes, bool]]:
+    """:func:`_line_blocks` for a plain file from byte ``start``: each block is read once.
+
+    The cut is looked for in a small window around the target size, so that each block
+    is a single read of exactly its bytes (no copy in Python).
+    """
+    size = path.stat().st_size
+    with path.open("rb", buffering=0) as handle:
+        position = start
+        while True:
+            end = position + target_bytes
+            cut = -1
+            window = _HEAD_BYTES
+            while end < size and cut < 0:
+                low = max(position, end - window)
+                handle.seek(low)
+                data = handle.read(min(end + window, size) - low)
+                found = _block_cut(data, end - low)
+                if found >= 0 and low + found < size:
+                    cut = low + found
+                elif low == position and end + window >= size:
+                    break
+                window *= 4
+            handle.seek(position)
+            if cut < 0:
+                yield handle.read(size - position), True
+                return
+            yield handle.read(cut - position), False
+            position = cut
+
+
+def _csv_batches(path: Path, *, batch_rows: int, keep: tuple[str, ...]) -> Iterator[AisReadResult]:
+    """Batches of a MarineCadastre CSV file read by blocks (see :func:`iter_ais_batches`)."""
+    with _CsvByteStream(path) as stream:
+        head = _read_exactly(stream, _HEAD_BYTES)
+        if len(head) < _HEAD_BYTES or head.strip():
+            size = len(head) + (len(head) == _HEAD_BYTES)  # only compared with len(head)
+        else:  # blank start: the size goes into the "empty" message
+            size = len(head)
+            while piece := stream.read(_HEAD_BYTES):
+                size += len(piece)
+        layout = _csv_layout(stream.label, head, size)
+        header_line, pending = _split_header(head)
+        target_bytes = _target_bytes(pending, batch_rows)
+        blocks = (
+            _file_blocks(path, len(header_line), target_bytes)
+            if stream.codec is None
+            else _line_blocks(stream, pending, target_bytes)
+        )
+        yield from _csv_blocks(
+            blocks,
+            file=str(path),
+            label=stream.label,
+            layout=layout,
+            header_line=header_line,
+            keep=keep,
+        )
+
+
+def _target_bytes(sample: bytes, batch_rows: int) -> int:
+    """Bytes of about ``batch_rows`` lines, from the line length in ``sample``."""
+    lines = sample.count(b"\n")
+    line_bytes = len(sample) / lines if lines else 128.0
+    return max(int(batch_rows * line_bytes), 1)
+
+
+def _split_header(head: bytes) -> tuple[bytes, bytes]:
+    """Split the first bytes into the header line (with its line break) and the data after it."""
+    newline = head.find(b"\n")
+    if newline < 0:
+        return head, b""
+    return head[: newline + 1], head[newline + 1 :]
+
+
+def _csv_blocks(
+    blocks: Iterator[tuple[bytes, bool]],
+    *,
+    file: str,
+    label: str,
+    layout: _CsvLayout,
+    header_line: bytes,
+    keep: tuple[str, ...],
+) -> Iterator[AisReadResult]:
+    """Batches of a CSV text cut into blocks of whole lines, each read like a whole file."""
+    offset = 0
+    for block, last in blocks:
+        pings, quarantine, n_rows = _parse_csv_block(
+            block, file=file, label=label, layout=layout, keep=keep, header_line=header_line
+        )
+        tail = block[-1:]
+        del block
+        if offset:
+            pings = pings.with_columns(pl.col(_ROW) + offset)
+            quarantine = quarantine.with_columns(pl.col(_ROW) + offset)
+        offset += n_rows
+        if last:
+            quarantine = _settle_truncation(
+                quarantine,
+                label=label,
+                n_rows=offset,
+                tail=tail,
+                n_fields=len(layout.header),
+                allow_truncated=False,
+            )
+        counts = _batch_counts(n_rows, pings, quarantine)
+        counts["files_read"] = int(last)
+        yield AisReadResult(pings, quarantine, counts)
+
+
+def _parquet_batches(
+    path: Path, *, batch_rows: int, keep: tuple[str, ...]
+) -> Iterator[AisReadResult]:
+    """Batches of a Parquet file (see :func:`iter_ais_batches`)."""
+    file = str(path)
+    columns, wanted, keep_lineage = _parquet_layout(path)
+    names = [*keep, "source_file", _ROW]
+    try:
+        reader = pq.ParquetFile(path)
+        total = reader.metadata.num_rows
+        batches = reader.iter_batches(batch_size=batch_rows, columns=wanted)
+        offset = 0
+        while True:
+            batch = next(batches, None)
+            table = (
+                reader.schema_arrow.empty_table()
+                if batch is None
+                else pa.Table.from_batches([batch])
+            )
+            frame = pl.DataFrame(pl.from_arrow(table.select(wanted)))
+            pings, quarantine = _parquet_pings(
+                frame, columns, file=file, keep_lineage=keep_lineage, row_offset=offset
+            )
+            offset += frame.height
+            last = batch is None or offset >= total
+            counts = _batch_counts(frame.height, pings, quarantine)
+            counts["files_read"] = int(last)
+            yield AisReadResult(pings.select(names), quarantine, counts)
+            if last:
+                return
+    except (pa.ArrowException, OSError) as exc:
+        raise AisFormatError(file, f"cannot read Parquet columns ({exc})") from exc
+
+
+def _nmea_batches(path: Path, *, batch_rows: int, keep: tuple[str, ...]) -> Iterator[AisReadResult]:
+    """Batches of an NMEA log, decoded whole (see :func:`iter_ais_batches`)."""
+    result = read_nmea(path)
+    pings = result.pings.select(*keep, "source_file", _ROW)
+    yield AisReadResult(pings.head(batch_rows), result.quarantine, result.counts)
+    for start in range(batch_rows, pings.height, batch_rows):
+        yield AisReadResult(pings.slice(start, batch_rows), empty_quarantine(), _new_counts())
