@@ -765,6 +765,10 @@ def clean_pings(
        a change, for at most ``max_jump_rounds`` rounds; a last pass then drops every
        report still flagged.
 
+    The whole input is in memory (the quarantine can be longer than the input);
+    :func:`portcap.ais.stream.load_clean_ais` reads and cleans in batches with the same
+    result.
+
     Examples
     --------
     >>> from datetime import datetime, timedelta

@@ -6,8 +6,8 @@ counts and quarantine rows, but without ever holding the raw table or the quaran
 memory:
 
 1. each file is read in batches (:func:`~portcap.ais.read.iter_ais_batches`: CSV cut at
-   line breaks, Parquet by row groups, NMEA decoded whole) with only the columns cleaning
-   needs;
+   line breaks, Parquet ``batch_rows`` rows at a time, NMEA decoded whole) with only the
+   columns cleaning needs;
 2. each batch goes through the row-level rules at once: the rows dropped by them
    (``mmsi_invalid`` ... ``sog_above_max``) and the read quarantine are spooled to disk;
    the value rules (COG 360, heading 511, draft 0, ...) are recorded as one bit each in a
@@ -433,6 +433,8 @@ def _clean_batch(
         plans.append(rows.with_row_index(_INPUT, offset=kept.rows).filter(exprs.any_side))
     collected = pl.collect_all(plans)
     kept.compact.append(collected[0])
+    if len(kept.static) >= _STATIC_PARTS:
+        kept.static = [_last_known(kept.static)]
     if frame.height:
         in_order, repeated, first_mmsi, first_time, last_mmsi, last_time = collected[1].row(0)
         kept.add_order(in_order, repeated, (first_mmsi, first_time), (last_mmsi, last_time))
@@ -477,8 +479,21 @@ class _Columns:
     """The compact table as columns that can be handed over one at a time (to save memory)."""
 
     def __init__(self, pieces: list[pl.DataFrame]) -> None:
-        frame = pl.concat(pieces, how="vertical", rechunk=False) if pieces else _empty_compact()
-        self.columns: dict[str, pl.Series] = {s.name: s for s in frame.get_columns()}
+        """Join the compact pieces of the batches into contiguous columns, one at a time.
+
+        Contiguous, because polars copies a column of many chunks whole before it gathers
+        many rows from it (as the jump filter does, again and again); one at a time, so
+        that the pieces give their memory back as the columns grow.
+        """
+        template = _empty_compact()
+        self.columns: dict[str, pl.Series] = {}
+        for name in template.columns:
+            self.columns[name] = (
+                pl.concat([piece.get_column(name) for piece in pieces], rechunk=True)
+                if pieces
+                else template.get_column(name)
+            )
+            pieces[:] = [piece.drop(name) for piece in pieces]
 
     def frame(self) -> pl.DataFrame:
         return pl.DataFrame(list(self.columns.values()))
@@ -925,10 +940,15 @@ def _write_quarantine(
                 return
 
     plan = register_io_source(source, schema=empty_quarantine().schema)
-    if target.suffix.lower() == ".csv":
-        plan.sink_csv(target)
-    else:
-        plan.sink_parquet(target, compression="uncompressed", statistics=False)
+    try:
+        if target.suffix.lower() == ".csv":
+            plan.sink_csv(target)
+        else:
+            # Pages are dictionary-encoded but not compressed: writing is the slow part.
+            plan.sink_parquet(target, compression="uncompressed", statistics=False)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
 
 
 def _changes(rows: pl.LazyFrame, rule: int, values: pl.DataFrame | None) -> pl.LazyFrame:
