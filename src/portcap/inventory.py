@@ -222,15 +222,20 @@ def ogv_emissions(
 
     duration_h = frame["duration_h"].cast(pl.Float64).to_numpy()
     speed = frame["speed_over_ground_kn"].cast(pl.Float64).to_numpy()
-    max_speed = fleet["max_speed_kn"].to_numpy(dtype=float)[row]
     load_factor = np.asarray(
-        ships.main_engine_load_factor(np.nan_to_num(speed, nan=0.0), max_speed), dtype=float
+        ships.main_engine_load_factor(
+            np.nan_to_num(speed, nan=0.0), fleet["max_speed_kn"].to_numpy(dtype=float)[row]
+        ),
+        dtype=float,
     )
     zone_kind = frame["zone_kind"] if "zone_kind" in frame.columns else None
-    mode = modes.operating_mode_code(speed, load_factor, zone_kind).astype(np.int64)
+    mode = modes.operating_mode_code(speed, load_factor, zone_kind)
+    del speed, zone_kind
     underway = (mode == _MODE_CODE["transit"]) | (mode == _MODE_CODE["maneuvering"])
-    load_factor = np.where(underway, load_factor, 0.0)
-    propulsion_kwh = fleet["main_engine_kw"].to_numpy(dtype=float)[row] * load_factor * duration_h
+    load_factor[~underway] = 0.0
+    propulsion_kwh = fleet["main_engine_kw"].to_numpy(dtype=float)[row]
+    propulsion_kwh *= load_factor
+    propulsion_kwh *= duration_h
     in_eca = frame["in_eca"].cast(pl.Boolean).fill_null(True).to_numpy()
     if "shore_power_connected" in frame.columns:
         shore = frame["shore_power_connected"].cast(pl.Boolean).fill_null(False).to_numpy()
@@ -244,26 +249,29 @@ def ogv_emissions(
         )
     # Tier III engines below 25 % load run as Tier II (EPA 2022 §3.5.1)
     low_load = load_factor < 0.25
-    day = frame["start"].cast(pl.Date).to_physical().to_numpy().astype(np.int64)
+    day = frame["start"].cast(pl.Date).to_physical().to_numpy()
     terminal_code, terminal_labels = _codes(
         frame["terminal"] if "terminal" in frame.columns else pl.Series([None] * len(row))
     )
 
-    # one integer per group, then group codes 0..g-1
+    # one integer per group (built in place), then group codes 0..g-1
     day0 = int(day.min())
     key = row.astype(np.int64)
-    for values, size in (
-        (day - day0, int(day.max()) - day0 + 1),
-        (mode + 1, len(modes.OPERATING_MODES) + 1),
-        (terminal_code, max(len(terminal_labels), 1)),
-        (in_eca.astype(np.int64), 2),
-        (low_load.astype(np.int64), 2),
-        (shore.astype(np.int64), 2),
+    for values, offset, size in (
+        (day, -day0, int(day.max()) - day0 + 1),
+        (mode, 1, len(modes.OPERATING_MODES) + 1),
+        (terminal_code, 0, max(len(terminal_labels), 1)),
+        (in_eca, 0, 2),
+        (low_load, 0, 2),
+        (shore, 0, 2),
     ):
-        key = key * size + values
+        key *= size
+        key += values
+        key += offset
     # pandas.factorize numbers groups in order of first appearance, so a group's first
     # record is where the running maximum of the codes rises
     group = pd.factorize(key)[0]
+    del key
     n_groups = int(group.max()) + 1
     rises = np.ones(len(group), dtype=bool)
     rises[1:] = group[1:] > np.maximum.accumulate(group)[:-1]
@@ -282,21 +290,25 @@ def ogv_emissions(
     low = np.flatnonzero(underway & ~electric & (load_factor > 0) & (load_factor <= 0.20))
     low_lf = load_factor[low]
     low_sulfur = np.where(in_eca[low], method.eca_sulfur_pct_mass, method.global_sulfur_pct_mass)
+    moving = np.flatnonzero(underway)
     for llaf_class in _LLAF_CLASSES:
-        weights = propulsion_kwh.copy()
+        # sum of E x factor = sum of E + sum over the adjusted records of E x (factor - 1)
         if method.bsfc_method == "load_dependent" and llaf_class in ("co2", "so2"):
-            curve = ships.load_dependent_bsfc_g_per_kwh(
-                np.ones(underway.sum()), load_factor[underway]
+            where = moving
+            factor = np.asarray(
+                ships.load_dependent_bsfc_g_per_kwh(np.ones(len(moving)), load_factor[moving]),
+                dtype=float,
             )
-            weights[underway] *= np.asarray(curve, dtype=float)
         else:
-            weights[low] *= np.asarray(
+            where = low
+            factor = np.asarray(
                 ships.low_load_adjustment(low_lf, llaf_class, sulfur_pct_mass=low_sulfur),
                 dtype=float,
             )
-        sums[f"propulsion_kwh_{llaf_class}"] = np.bincount(
-            group, weights=weights, minlength=n_groups
+        extra = np.bincount(
+            group[where], weights=propulsion_kwh[where] * (factor - 1.0), minlength=n_groups
         )
+        sums[f"propulsion_kwh_{llaf_class}"] = sums["propulsion_kwh"] + extra
     mode_names = np.array([*modes.OPERATING_MODES, "none"], dtype=object)
     grouped = pd.DataFrame(
         {
