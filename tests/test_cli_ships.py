@@ -152,3 +152,28 @@ def test_quarantine_as_csv_on_request(tmp_path: Path) -> None:
     table = pl.read_csv(quarantine)
     assert table.height == sum(summary["quarantine_counts"].values())
     assert {"source_file", "source_row", "reason", "action", "field"} <= set(table.columns)
+
+
+def test_named_parameter_sets_from_the_command_line(tmp_path: Path) -> None:
+    totals = {}
+    for power_method in ("epa2022", "starcrest2016"):
+        out = tmp_path / f"{power_method}.csv"
+        code = cli.main(
+            [
+                "ships",
+                str(CALLS / "calls.csv"),
+                "--vessels",
+                str(CALLS / "vessels.csv"),
+                "--out",
+                str(out),
+                "--power-method",
+                power_method,
+                "--quiet",
+            ]
+        )
+        assert code == 0
+        table = pd.read_csv(out)
+        berth = table[(table["mode"] == "berth") & (table["engine"] == "auxiliary")]
+        totals[power_method] = berth.loc[berth["pollutant"] == "nox", "energy_kwh"].sum()
+    # berth auxiliary power differs between EPA 2022 Table E.1 and the Starcrest 2016 set
+    assert totals["epa2022"] != pytest.approx(totals["starcrest2016"])

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from portcap import __version__, engine, output
+from portcap import __version__, engine, factors, inventory, output
 from portcap.errors import InputError
 
 
@@ -22,8 +22,12 @@ def _help(function: object) -> str:
 
 
 def _ships(args: argparse.Namespace) -> int:
+    method = inventory.ShipMethod(
+        power_method=args.power_method, bsfc_method=args.bsfc, gwp_set=args.gwp
+    )
     run = engine.run_ships(
         args.input,
+        method=method,
         vessels_path=args.vessels,
         zones_path=args.zones,
         quarantine_path=args.quarantine or output.default_quarantine_path(args.out),
@@ -71,6 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         default=None,
         help="quarantine file, .parquet or .csv (default: <stem>.quarantine.parquet beside --out)",
+    )
+    ships.add_argument(
+        "--power-method",
+        choices=factors.POWER_METHODS,
+        default="epa2022",
+        help="auxiliary and boiler power set: EPA 2022 Tables E.1/E.2 (IMO GHG3) or the "
+        "Port of Los Angeles 2016 inventory (Starcrest)",
+    )
+    ships.add_argument(
+        "--bsfc",
+        choices=("base", "load_dependent"),
+        default="base",
+        help="propulsion fuel consumption: EPA 2022 Table 3.6, or the load-dependent curve",
+    )
+    ships.add_argument(
+        "--gwp", choices=factors.GWP_SETS, default="ar5_100", help="GWP set for co2e"
     )
     ships.add_argument("--quiet", action="store_true", help="no progress bars or log lines")
     ships.set_defaults(handler=_ships)
