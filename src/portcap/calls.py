@@ -35,10 +35,9 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from portcap.errors import InputError
+from portcap.textflags import parse_flags
 
 CALL_COLUMNS = ("vessel_id", "terminal", "arrival", "departure", "anchorage_h", "shore_power")
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f", ""}
 
 
 class FairwayLeg(BaseModel):
@@ -136,13 +135,6 @@ class CallsReadResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _parse_bool(values: pd.Series, path: Path, column: str) -> tuple[pd.Series, pd.Series]:
-    text = values.astype("string").str.strip().str.lower().fillna("")
-    parsed = pd.Series(np.where(text.isin(list(_TRUE)), True, False), index=values.index)
-    bad = ~text.isin(list(_TRUE | _FALSE))
-    return parsed, bad
-
-
 def read_calls(path: str | Path) -> CallsReadResult:
     """Read and validate a ``calls.csv`` file.
 
@@ -212,7 +204,7 @@ def read_calls(path: str | Path) -> CallsReadResult:
         "anchorage_h_not_a_non_negative_number",
         "anchorage_h",
     )
-    shore_power, bad_shore = _parse_bool(raw["shore_power"], path, "shore_power")
+    shore_power, _, bad_shore = parse_flags(raw["shore_power"])
     flag(bad_shore, "shore_power_not_a_boolean", "shore_power")
     calls = pd.DataFrame(
         {
@@ -227,7 +219,7 @@ def read_calls(path: str | Path) -> CallsReadResult:
     )
     for column in ("vsr_20nmi", "vsr_40nmi"):
         if column in raw.columns:
-            parsed, bad = _parse_bool(raw[column], path, column)
+            parsed, _, bad = parse_flags(raw[column])
             empty = raw[column].str.strip() == ""
             calls[column] = parsed.where(~empty, np.nan)
             flag(bad & ~empty, f"{column}_not_a_boolean", column)

@@ -35,6 +35,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from portcap import factors
 from portcap.errors import InputError
 from portcap.sources import ships
+from portcap.textflags import parse_flags
 
 VESSEL_COLUMNS: tuple[str, ...] = (
     "mmsi",
@@ -51,8 +52,6 @@ VESSEL_COLUMNS: tuple[str, ...] = (
 """Columns of the vessels table (``DESIGN.md``); only ``mmsi`` is required in a file."""
 
 _NUMERIC = ("imo", "size_value", "main_engine_kw", "max_speed_kn", "keel_year")
-_TRUE = {"true", "1", "yes", "y", "t"}
-_FALSE = {"false", "0", "no", "n", "f"}
 
 #: Ship types without their own EPA 2022 Table C.3 row take the characteristics of a
 #: similar type's class (portcap convention, documented in docs/methodology/ships.md).
@@ -133,11 +132,9 @@ def read_vessels(path: str | Path) -> pd.DataFrame:
             _raise_first(bad, path, column, text, "a number" if column != "mmsi" else "an MMSI")
             out[column] = values
         elif column == "shore_power":
-            lowered = text.str.lower()
-            bad = ~(lowered.isin(list(_TRUE | _FALSE)) | blank)
+            flags, _, bad = parse_flags(text)
             _raise_first(bad, path, column, text, "true or false")
-            flags = lowered.isin(list(_TRUE)).astype(object)
-            out[column] = flags.where(~blank, None)
+            out[column] = flags.astype(object).where(~blank, None)
         else:
             allowed = {
                 "ship_type": factors.SHIP_TYPES,

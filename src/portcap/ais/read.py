@@ -215,6 +215,20 @@ def _count_reasons(counts: dict[str, int], quarantine: pl.DataFrame) -> None:
         counts[str(reason)] = counts.get(str(reason), 0) + int(n)
 
 
+def _file_result(
+    file: str, pings: pl.DataFrame, quarantine: pl.DataFrame, n_rows: int, *, strict: bool
+) -> AisReadResult:
+    """Count what one file gave; raise on the first dropped row when strict."""
+    if strict:
+        _raise_first_drop(file, quarantine)
+    counts = _new_counts()
+    counts["files_read"] = 1
+    counts["rows_read"] = n_rows
+    counts["pings"] = pings.height
+    _count_reasons(counts, quarantine)
+    return AisReadResult(pings, quarantine, counts)
+
+
 def _raise_first_drop(file: str, quarantine: pl.DataFrame) -> None:
     """Raise :class:`AisFormatError` for the first dropped row (``strict=True``)."""
     dropped = quarantine.filter(pl.col("action") == "dropped").sort(_ROW, nulls_last=True)
@@ -902,14 +916,7 @@ def read_marinecadastre_csv(
         n_fields=len(layout.header),
         allow_truncated=allow_truncated,
     )
-    if strict:
-        _raise_first_drop(label, quarantine)
-    counts = _new_counts()
-    counts["files_read"] = 1
-    counts["rows_read"] = n_rows
-    counts["pings"] = pings.height
-    _count_reasons(counts, quarantine)
-    return AisReadResult(pings, quarantine, counts)
+    return _file_result(label, pings, quarantine, n_rows, strict=strict)
 
 
 class _CsvLayout(NamedTuple):
@@ -1130,14 +1137,7 @@ def read_ais_parquet(path: str | Path, *, strict: bool = False) -> AisReadResult
     pings, quarantine = _parquet_pings(
         frame, columns, file=file, keep_lineage=keep_lineage, row_offset=0
     )
-    if strict:
-        _raise_first_drop(file, quarantine)
-    counts = _new_counts()
-    counts["files_read"] = 1
-    counts["rows_read"] = n_rows
-    counts["pings"] = pings.height
-    _count_reasons(counts, quarantine)
-    return AisReadResult(pings, quarantine, counts)
+    return _file_result(file, pings, quarantine, n_rows, strict=strict)
 
 
 def _parquet_layout(path: Path) -> tuple[dict[str, str], list[str], bool]:
