@@ -167,6 +167,15 @@ KNOWN_UNITS: dict[str, str] = {
     "rpm": "revolutions per minute [1/min]",
     "year": "calendar year [a]",
     "size": "ship size in the unit named by the row's size_unit column",
+    "hp": "horsepower (brake) [hp]",
+    "h": "hour [h]",
+    "g_per_hp_hr": "grams per brake horsepower-hour [g/bhp-hr]",
+    "g_per_mile": "grams per vehicle mile travelled [g/mi]",
+    "g_per_hour": "grams per hour of operation (e.g. idling) [g/h]",
+    "g_per_gal": "grams per US gallon of fuel [g/gal]",
+    "hp_hr_per_gal": "brake horsepower-hours per US gallon of fuel [bhp-hr/gal]",
+    "mile": "statute mile [mi]",
+    "ppm_mass": "parts per million by mass [ppm m/m]",
 }
 """Unit codes a factor table may use, with their meaning."""
 
@@ -599,6 +608,11 @@ _SPECS: tuple[TableSpec, ...] = (
         ),
         bins=(("ship_type",), "length_min_m", "length_max_m"),
     ),
+    # ---- harbor craft tables (portcap.sources.harbor_craft) ----
+    # ---- cargo-handling equipment tables (portcap.sources.cargo_handling) ----
+    # ---- truck tables (portcap.sources.trucks) ----
+    # ---- rail tables (portcap.sources.rail) ----
+    # ---- light-duty vehicle tables (portcap.sources.light_duty) ----
 )
 
 TABLE_SPECS: dict[str, TableSpec] = {spec.name: spec for spec in _SPECS}

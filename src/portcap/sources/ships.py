@@ -51,14 +51,30 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from portcap import factors
+from portcap.sources._arrays import (
+    MISSING_CODE,
+    BoolInput,
+    CodeInput,
+    FloatInput,
+    FloatOutput,
+    bool_array,
+    check_codes,
+    check_range,
+    code_array,
+    common_index,
+    float_array,
+    lookup,
+    require_codes,
+    unknown_combinations,
+    wrap,
+)
 
 __all__ = [
     "BSFC_LOAD_CURVE_COEFFICIENTS",
@@ -90,23 +106,11 @@ __all__ = [
     "tier_from_keel_year",
 ]
 
-FloatInput = float | int | Sequence[float] | npt.NDArray[Any] | pd.Series
-"""A scalar, list, NumPy array or pandas Series of numbers."""
-FloatOutput = Any
-"""A float for scalar input, an ndarray for list/array input, a Series (same index) for Series
-input. Typed ``Any`` on purpose: the kind follows the input, so callers need no narrowing."""
-CodeInput = str | None | Sequence[str | None] | npt.NDArray[Any] | pd.Series
-"""A scalar, list, NumPy array or pandas Series of codes (strings); ``None`` = missing."""
-BoolInput = bool | Sequence[bool] | npt.NDArray[Any] | pd.Series
-"""A scalar, list, NumPy array or pandas Series of booleans."""
 
 # Physical upper bound on fuel sulfur for input checking: residual fuels before the 2012
 # MARPOL global cap of 3.5 % m/m rarely exceeded 4.5 %; 5 % is a guard against percent /
 # fraction mix-ups, not a regulatory value.
 MAX_SULFUR_PCT_MASS = 5.0
-
-# missing code value in object arrays
-_MISSING_CODE = np.array(None, dtype=object)
 
 
 class LLAFCoefficients(NamedTuple):
@@ -159,119 +163,6 @@ _POLLUTANT_LLAF_SOURCE: Mapping[str, str] = {
     "n2o": "co2",
     "co2e": "co2",
 }
-
-
-# --------------------------------------------------------------------------------------
-# Input handling
-# --------------------------------------------------------------------------------------
-def _common_index(*values: object) -> pd.Index | None:
-    index = None
-    for value in values:
-        if isinstance(value, pd.Series):
-            if index is None:
-                index = value.index
-            elif not value.index.equals(index):
-                raise ValueError("pandas Series inputs must share the same index")
-    return index
-
-
-def _float_array(value: object, name: str) -> npt.NDArray[np.float64]:
-    if isinstance(value, pd.Series):
-        return np.asarray(value.to_numpy(dtype=float, na_value=np.nan), dtype=float)
-    try:
-        return np.asarray(value, dtype=float)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{name} must be numeric, got {value!r}") from error
-
-
-def _code_array(value: object) -> npt.NDArray[np.object_]:
-    if isinstance(value, pd.Series):
-        array = value.astype(object).to_numpy(dtype=object)
-    else:
-        array = np.asarray(value, dtype=object)
-    return np.where(pd.isna(array), _MISSING_CODE, array)
-
-
-def _bool_array(value: object, name: str) -> npt.NDArray[np.bool_]:
-    array = value.to_numpy(dtype=object) if isinstance(value, pd.Series) else np.asarray(value)
-    if array.dtype == bool:
-        return array
-    if array.size and pd.api.types.infer_dtype(array.ravel(), skipna=False) != "boolean":
-        raise ValueError(f"{name} must be boolean without missing values, got {value!r}")
-    return array.astype(bool)
-
-
-def _wrap(values: npt.NDArray[Any], index: pd.Index | None, name: str | None = None) -> Any:
-    if index is not None:
-        if values.ndim == 0:
-            values = np.full(len(index), values[()])
-        if values.shape != (len(index),):
-            raise ValueError(
-                f"result of shape {values.shape} does not align with the Series index "
-                f"of length {len(index)}"
-            )
-        return pd.Series(values, index=index, name=name)
-    if values.ndim == 0:
-        item = values[()]
-        return None if item is None else (float(item) if values.dtype.kind == "f" else item)
-    return values
-
-
-def _check_range(
-    values: npt.NDArray[np.float64],
-    name: str,
-    low: float,
-    high: float = np.inf,
-    *,
-    low_inclusive: bool = True,
-) -> None:
-    present = ~np.isnan(values)
-    below = values < low if low_inclusive else values <= low
-    bad = present & (below | (values > high))
-    if bad.any():
-        bracket = "[" if low_inclusive else "("
-        raise ValueError(
-            f"{name} must be in {bracket}{low}, {high}]; got {values[bad].ravel()[0]!r}"
-        )
-
-
-def _check_codes(values: npt.NDArray[np.object_], valid: Sequence[str], name: str) -> None:
-    present = values[~pd.isna(values)]
-    distinct = pd.unique(present.ravel().astype(str))
-    unknown = sorted(set(distinct) - set(valid))
-    if unknown:
-        raise ValueError(f"unknown {name} {unknown}; valid names are: {', '.join(valid)}")
-
-
-def _require_codes(values: npt.NDArray[np.object_], valid: Sequence[str], name: str) -> None:
-    if pd.isna(values).any():
-        raise ValueError(f"{name} has missing values")
-    _check_codes(values, valid, name)
-
-
-def _unknown_combinations(frame: pd.DataFrame, missing: pd.Series, columns: list[str]) -> str:
-    rows = frame.loc[missing.to_numpy(), columns].drop_duplicates().head(10)
-    combos = [
-        "(" + ", ".join(f"{c}={row[c]!r}" for c in columns) + ")"
-        for _, row in rows.astype(object).iterrows()
-    ]
-    return "; ".join(combos)
-
-
-def _lookup(
-    frame: pd.DataFrame, table: pd.DataFrame, on: list[str], what: str, *, required: bool = True
-) -> pd.DataFrame:
-    """Left-join ``table`` onto ``frame`` (m:1) and raise on key combinations not found."""
-    value_columns = [c for c in table.columns if c not in on]
-    merged = frame.merge(table, on=on, how="left", validate="m:1", indicator="_found")
-    missing = merged["_found"] == "left_only"
-    if required and missing.any():
-        raise ValueError(
-            f"no {what} for key combination(s): {_unknown_combinations(merged, missing, on)}"
-        )
-    merged = merged.drop(columns="_found")
-    merged.index = frame.index
-    return merged[[*frame.columns, *value_columns]]
 
 
 # --------------------------------------------------------------------------------------
@@ -346,26 +237,26 @@ def main_engine_load_factor(
     >>> main_engine_load_factor([0.0, 0.2, 9.0, 20.0], 10.0, service_margin_pct=15.0)
     array([0.     , 0.02   , 0.83835, 1.     ])
     """
-    index = _common_index(speed_kn, max_speed_kn)
+    index = common_index(speed_kn, max_speed_kn)
     factors.check_choice(speed_reference, ("max", "service"), "speed_reference")
-    speed = _float_array(speed_kn, "speed_kn")
-    reference = _float_array(max_speed_kn, "max_speed_kn")
-    _check_range(speed, "speed_kn", 0.0)
-    _check_range(reference, "max_speed_kn", 0.0, low_inclusive=False)
-    _check_range(
+    speed = float_array(speed_kn, "speed_kn")
+    reference = float_array(max_speed_kn, "max_speed_kn")
+    check_range(speed, "speed_kn", 0.0)
+    check_range(reference, "max_speed_kn", 0.0, low_inclusive=False)
+    check_range(
         np.asarray(service_to_max_speed_ratio, dtype=float),
         "service_to_max_speed_ratio",
         0.0,
         1.0,
         low_inclusive=False,
     )
-    _check_range(np.asarray(service_margin_pct), "service_margin_pct", 0.0, 100.0)
+    check_range(np.asarray(service_margin_pct), "service_margin_pct", 0.0, 100.0)
     ratio = {"max": 1.0, "service": service_to_max_speed_ratio}[speed_reference]
     max_speed = reference / ratio
     demand = (speed / max_speed) ** speed_exponent * (1.0 + service_margin_pct / 100.0)
     load = np.clip(demand, min_load_factor, max_load_factor)
     load = np.where(speed == 0.0, 0.0, load)
-    return _wrap(load, index, "load_factor")
+    return wrap(load, index, "load_factor")
 
 
 def propulsion_power_kw(main_engine_kw: FloatInput, load_factor: FloatInput) -> FloatOutput:
@@ -397,12 +288,12 @@ def propulsion_power_kw(main_engine_kw: FloatInput, load_factor: FloatInput) -> 
     >>> propulsion_power_kw(55800.0, 0.092856)
     5181.36
     """
-    index = _common_index(main_engine_kw, load_factor)
-    power = _float_array(main_engine_kw, "main_engine_kw")
-    load = _float_array(load_factor, "load_factor")
-    _check_range(power, "main_engine_kw", 0.0)
-    _check_range(load, "load_factor", 0.0, 1.0)
-    return _wrap(power * load, index, "power_kw")
+    index = common_index(main_engine_kw, load_factor)
+    power = float_array(main_engine_kw, "main_engine_kw")
+    load = float_array(load_factor, "load_factor")
+    check_range(power, "main_engine_kw", 0.0)
+    check_range(load, "load_factor", 0.0, 1.0)
+    return wrap(power * load, index, "power_kw")
 
 
 # --------------------------------------------------------------------------------------
@@ -476,18 +367,18 @@ def low_load_adjustment(
     coefficient_set = LLAF_COEFFICIENTS if coefficients is None else coefficients
     factors.check_choice(key, tuple(coefficient_set), "low-load coefficient set")
     a, x, b = coefficient_set[key]
-    index = _common_index(load_factor, sulfur_pct_mass, electric_drive)
-    load = _float_array(load_factor, "load_factor")
-    _check_range(load, "load_factor", 0.0, 1.0)
-    _check_range(np.asarray(threshold, dtype=float), "threshold", 0.0, 1.0, low_inclusive=False)
-    drive = _bool_array(electric_drive, "electric_drive")
+    index = common_index(load_factor, sulfur_pct_mass, electric_drive)
+    load = float_array(load_factor, "load_factor")
+    check_range(load, "load_factor", 0.0, 1.0)
+    check_range(np.asarray(threshold, dtype=float), "threshold", 0.0, 1.0, low_inclusive=False)
+    drive = bool_array(electric_drive, "electric_drive")
     # a zero load is hoteling (no adjustment); replace it before dividing
     safe_load = np.where(load > 0.0, load, threshold)
     if key == "so2":
         if sulfur_pct_mass is None:
             raise ValueError("sulfur_pct_mass is required for the SO2 low-load adjustment")
-        sulfur = _float_array(sulfur_pct_mass, "sulfur_pct_mass")
-        _check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
+        sulfur = float_array(sulfur_pct_mass, "sulfur_pct_mass")
+        check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
         inverse_term, constant_term = LLAF_SO2_FUEL_CURVE_G_PER_KWH
         numerator = a * (inverse_term / safe_load + constant_term) * sulfur + b
         denominator = a * (inverse_term / threshold + constant_term) * sulfur + b
@@ -498,7 +389,7 @@ def low_load_adjustment(
     unadjusted = (load > threshold) | (load == 0.0) | drive
     adjustment = np.where(unadjusted, 1.0, adjustment)
     adjustment = np.where(np.isnan(load), np.nan, adjustment)
-    return _wrap(adjustment, index, f"{pollutant}_llaf")
+    return wrap(adjustment, index, f"{pollutant}_llaf")
 
 
 def _llaf_pollutant(pollutant: str) -> str:
@@ -560,10 +451,10 @@ def low_load_adjustment_table(
     0  4.63  7.29  3.32
     1  1.00  1.00  1.00
     """
-    index = _common_index(load_factor, sulfur_pct_mass, electric_drive)
-    load = _float_array(load_factor, "load_factor")
-    sulfur = _float_array(sulfur_pct_mass, "sulfur_pct_mass")
-    drive = _bool_array(electric_drive, "electric_drive")
+    index = common_index(load_factor, sulfur_pct_mass, electric_drive)
+    load = float_array(load_factor, "load_factor")
+    sulfur = float_array(sulfur_pct_mass, "sulfur_pct_mass")
+    drive = bool_array(electric_drive, "electric_drive")
     load, sulfur, drive = np.broadcast_arrays(np.atleast_1d(load), sulfur, drive)
     fuel_based = ("sox", "co2", "ch4", "n2o", "co2e")
     columns = {}
@@ -622,9 +513,9 @@ def electric_drive_for_engine_type(engine_type: CodeInput) -> Any:
     >>> electric_drive_for_engine_type(["SSD", "MSD-ED", "GT-ED"])
     array([False,  True,  True])
     """
-    index = _common_index(engine_type)
-    codes = _code_array(engine_type)
-    _require_codes(codes, factors.ENGINE_TYPES, "engine_type")
+    index = common_index(engine_type)
+    codes = code_array(engine_type)
+    require_codes(codes, factors.ENGINE_TYPES, "engine_type")
     engine_types = factors.load_table("engine_types")
     flags = pd.Series(
         engine_types["electric_drive"].to_numpy(dtype=bool), index=engine_types["engine_type"]
@@ -677,12 +568,12 @@ def tier_from_keel_year(keel_year: FloatInput, engine_type: CodeInput) -> FloatO
     ... )
     array([ 0.,  1.,  2.,  3.,  0., nan])
     """
-    index = _common_index(keel_year, engine_type)
-    year = _float_array(keel_year, "keel_year")
-    codes = _code_array(engine_type)
+    index = common_index(keel_year, engine_type)
+    year = float_array(keel_year, "keel_year")
+    codes = code_array(engine_type)
     year, codes = np.broadcast_arrays(year, codes)
-    _check_range(year, "keel_year", 1800.0, 2200.0)
-    _check_codes(codes, factors.ENGINE_TYPES, "engine_type")
+    check_range(year, "keel_year", 1800.0, 2200.0)
+    check_codes(codes, factors.ENGINE_TYPES, "engine_type")
     engine_types = factors.load_table("engine_types")
     tiered_by_type = pd.Series(
         engine_types["nox_tiered"].to_numpy(dtype=bool), index=engine_types["engine_type"]
@@ -698,7 +589,7 @@ def tier_from_keel_year(keel_year: FloatInput, engine_type: CodeInput) -> FloatO
     by_year = np.where(np.isnan(year), np.nan, tiers[np.clip(position, 0, len(tiers) - 1)])
     tier = np.where(tiered, by_year, 0.0)
     tier = np.where(known, tier, np.nan)
-    return _wrap(tier.astype(float), index, "tier")
+    return wrap(tier.astype(float), index, "tier")
 
 
 def engine_type_from_stroke_rpm(
@@ -745,11 +636,11 @@ def engine_type_from_stroke_rpm(
     ... )
     array(['SSD', 'MSD', 'SSD', 'MSD', None], dtype=object)
     """
-    index = _common_index(stroke, rpm)
-    strokes = _float_array(stroke, "stroke")
-    speeds = _float_array(rpm, "rpm")
+    index = common_index(stroke, rpm)
+    strokes = float_array(stroke, "stroke")
+    speeds = float_array(rpm, "rpm")
     strokes, speeds = np.broadcast_arrays(strokes, speeds)
-    _check_range(speeds, "rpm", 0.0, low_inclusive=False)
+    check_range(speeds, "rpm", 0.0, low_inclusive=False)
     by_stroke_table = factors.load_table("engine_type_by_stroke")
     valid_strokes = by_stroke_table["stroke"].to_numpy(dtype=float)
     bad = ~np.isnan(strokes) & ~np.isin(strokes, valid_strokes)
@@ -762,11 +653,11 @@ def engine_type_from_stroke_rpm(
         .reshape(strokes.shape)
     )
     by_rpm = np.where(speeds <= rpm_cutoff, "SSD", "MSD").astype(object)
-    by_rpm = np.where(np.isnan(speeds), _MISSING_CODE, by_rpm)
+    by_rpm = np.where(np.isnan(speeds), MISSING_CODE, by_rpm)
     engine_type = np.where(pd.isna(by_stroke), by_rpm, by_stroke)
     if index is not None:
         return pd.Series(engine_type, index=index, name="engine_type", dtype="str")
-    return _wrap(engine_type, None)
+    return wrap(engine_type, None)
 
 
 def fuel_for_location(
@@ -813,13 +704,13 @@ def fuel_for_location(
     >>> fuel_for_location("boiler", False, engine="boiler")
     'hfo'
     """
-    index = _common_index(engine_type, in_eca, engine)
-    codes = _code_array(engine_type)
-    eca = _bool_array(in_eca, "in_eca")
-    engines = _code_array(engine)
+    index = common_index(engine_type, in_eca, engine)
+    codes = code_array(engine_type)
+    eca = bool_array(in_eca, "in_eca")
+    engines = code_array(engine)
     codes, eca, engines = np.broadcast_arrays(codes, eca, engines)
-    _require_codes(codes, factors.ENGINE_TYPES, "engine_type")
-    _require_codes(engines, factors.ENGINES, "engine")
+    require_codes(codes, factors.ENGINE_TYPES, "engine_type")
+    require_codes(engines, factors.ENGINES, "engine")
     keys = pd.DataFrame(
         {
             "engine": engines.ravel(),
@@ -828,11 +719,11 @@ def fuel_for_location(
         }
     ).astype("str")
     table = factors.load_table("fuel_by_location")[["engine", "engine_type", "location", "fuel"]]
-    fuel = _lookup(keys, table, ["engine", "engine_type", "location"], "default fuel")["fuel"]
+    fuel = lookup(keys, table, ["engine", "engine_type", "location"], "default fuel")["fuel"]
     values = fuel.to_numpy(dtype=object).reshape(codes.shape)
     if index is not None:
         return pd.Series(values, index=index, name="fuel", dtype="str")
-    return _wrap(values, None)
+    return wrap(values, None)
 
 
 def sulfur_pct_mass_for_location(
@@ -873,15 +764,15 @@ def sulfur_pct_mass_for_location(
     >>> sulfur_pct_mass_for_location([True, False])
     array([0.1, 0.5])
     """
-    index = _common_index(in_eca)
-    eca = _bool_array(in_eca, "in_eca")
+    index = common_index(in_eca)
+    eca = bool_array(in_eca, "in_eca")
     for name, value in (
         ("eca_sulfur_pct_mass", eca_sulfur_pct_mass),
         ("global_sulfur_pct_mass", global_sulfur_pct_mass),
     ):
-        _check_range(np.asarray(value, dtype=float), name, 0.0, MAX_SULFUR_PCT_MASS)
+        check_range(np.asarray(value, dtype=float), name, 0.0, MAX_SULFUR_PCT_MASS)
     sulfur = np.where(eca, eca_sulfur_pct_mass, global_sulfur_pct_mass).astype(float)
-    return _wrap(sulfur, index, "sulfur_pct_mass")
+    return wrap(sulfur, index, "sulfur_pct_mass")
 
 
 def nox_tier_for_load(
@@ -926,14 +817,14 @@ def nox_tier_for_load(
     >>> nox_tier_for_load([3, 3, 3, 2], [0.10, 0.30, 0.10, 0.10], engines)
     array([2., 3., 3., 2.])
     """
-    index = _common_index(tier, load_factor, engine)
-    tiers = _float_array(tier, "tier")
-    load = _float_array(load_factor, "load_factor")
-    engines = _code_array(engine)
-    _check_range(load, "load_factor", 0.0, 1.0)
-    _require_codes(engines, factors.ENGINES, "engine")
+    index = common_index(tier, load_factor, engine)
+    tiers = float_array(tier, "tier")
+    load = float_array(load_factor, "load_factor")
+    engines = code_array(engine)
+    check_range(load, "load_factor", 0.0, 1.0)
+    require_codes(engines, factors.ENGINES, "engine")
     low_load_tier3 = (engines == "propulsion") & (tiers == 3.0) & (load < scr_min_load_factor)
-    return _wrap(np.where(low_load_tier3, 2.0, tiers).astype(float), index, "nox_tier")
+    return wrap(np.where(low_load_tier3, 2.0, tiers).astype(float), index, "nox_tier")
 
 
 # --------------------------------------------------------------------------------------
@@ -976,21 +867,21 @@ def bsfc_g_per_kwh(engine: CodeInput, engine_type: CodeInput, fuel: CodeInput) -
     >>> bsfc_g_per_kwh(["propulsion", "auxiliary", "boiler"], ["SSD", "MSD", "boiler"], "mgo")
     array([185., 217., 300.])
     """
-    index = _common_index(engine, engine_type, fuel)
-    arrays = np.broadcast_arrays(_code_array(engine), _code_array(engine_type), _code_array(fuel))
+    index = common_index(engine, engine_type, fuel)
+    arrays = np.broadcast_arrays(code_array(engine), code_array(engine_type), code_array(fuel))
     for codes, valid, name in zip(
         arrays,
         (factors.ENGINES, factors.ENGINE_TYPES, factors.FUELS),
         ("engine", "engine_type", "fuel"),
         strict=True,
     ):
-        _require_codes(codes, valid, name)
+        require_codes(codes, valid, name)
     keys = pd.DataFrame(
         {name: a.ravel() for name, a in zip(("engine", "engine_type", "fuel"), arrays, strict=True)}
     ).astype("str")
     table = factors.load_table("bsfc")[["engine", "engine_type", "fuel", "bsfc_g_per_kwh"]]
-    values = _lookup(keys, table, ["engine", "engine_type", "fuel"], "BSFC")["bsfc_g_per_kwh"]
-    return _wrap(values.to_numpy(dtype=float).reshape(arrays[0].shape), index, "bsfc_g_per_kwh")
+    values = lookup(keys, table, ["engine", "engine_type", "fuel"], "BSFC")["bsfc_g_per_kwh"]
+    return wrap(values.to_numpy(dtype=float).reshape(arrays[0].shape), index, "bsfc_g_per_kwh")
 
 
 def load_dependent_bsfc_g_per_kwh(
@@ -1035,14 +926,14 @@ def load_dependent_bsfc_g_per_kwh(
     >>> load_dependent_bsfc_g_per_kwh(195.0, 0.80)
     195.624
     """
-    index = _common_index(bsfc_base_g_per_kwh, load_factor)
-    base = _float_array(bsfc_base_g_per_kwh, "bsfc_base_g_per_kwh")
-    load = _float_array(load_factor, "load_factor")
-    _check_range(base, "bsfc_base_g_per_kwh", 0.0)
-    _check_range(load, "load_factor", 0.0, 1.0)
+    index = common_index(bsfc_base_g_per_kwh, load_factor)
+    base = float_array(bsfc_base_g_per_kwh, "bsfc_base_g_per_kwh")
+    load = float_array(load_factor, "load_factor")
+    check_range(base, "bsfc_base_g_per_kwh", 0.0)
+    check_range(load, "load_factor", 0.0, 1.0)
     quadratic, linear, constant = coefficients
     bsfc = base * (quadratic * load**2 + linear * load + constant)
-    return _wrap(bsfc, index, "bsfc_g_per_kwh")
+    return wrap(bsfc, index, "bsfc_g_per_kwh")
 
 
 def co2_ef_g_per_kwh(
@@ -1076,12 +967,12 @@ def co2_ef_g_per_kwh(
     >>> co2_ef_g_per_kwh(185.0, 3.206)
     593.11
     """
-    index = _common_index(bsfc_g_per_kwh, carbon_factor_g_per_g_fuel)
-    bsfc = _float_array(bsfc_g_per_kwh, "bsfc_g_per_kwh")
-    carbon = _float_array(carbon_factor_g_per_g_fuel, "carbon_factor_g_per_g_fuel")
-    _check_range(bsfc, "bsfc_g_per_kwh", 0.0)
-    _check_range(carbon, "carbon_factor_g_per_g_fuel", 0.0, 4.0)
-    return _wrap(bsfc * carbon, index, "co2_ef_g_per_kwh")
+    index = common_index(bsfc_g_per_kwh, carbon_factor_g_per_g_fuel)
+    bsfc = float_array(bsfc_g_per_kwh, "bsfc_g_per_kwh")
+    carbon = float_array(carbon_factor_g_per_g_fuel, "carbon_factor_g_per_g_fuel")
+    check_range(bsfc, "bsfc_g_per_kwh", 0.0)
+    check_range(carbon, "carbon_factor_g_per_g_fuel", 0.0, 4.0)
+    return wrap(bsfc * carbon, index, "co2_ef_g_per_kwh")
 
 
 def so2_ef_g_per_kwh(
@@ -1130,16 +1021,16 @@ def so2_ef_g_per_kwh(
     >>> so2_ef_g_per_kwh([185.0, 195.0, 166.0], [0.1, 0.5, np.nan], ["mgo", "hfo", "lng"]).round(4)
     array([0.3617, 1.9062, 0.0332])
     """
-    index = _common_index(bsfc_g_per_kwh, sulfur_pct_mass, fuel)
-    bsfc = _float_array(bsfc_g_per_kwh, "bsfc_g_per_kwh")
-    sulfur = _float_array(sulfur_pct_mass, "sulfur_pct_mass")
-    fuels = _code_array(fuel)
-    _check_range(bsfc, "bsfc_g_per_kwh", 0.0)
-    _check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
-    _require_codes(fuels, factors.FUELS, "fuel")
+    index = common_index(bsfc_g_per_kwh, sulfur_pct_mass, fuel)
+    bsfc = float_array(bsfc_g_per_kwh, "bsfc_g_per_kwh")
+    sulfur = float_array(sulfur_pct_mass, "sulfur_pct_mass")
+    fuels = code_array(fuel)
+    check_range(bsfc, "bsfc_g_per_kwh", 0.0)
+    check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
+    require_codes(fuels, factors.FUELS, "fuel")
     oil = bsfc * so2_to_sulfur_mass_ratio * sulfur_to_so2_fraction * sulfur / 100.0
     gas = bsfc * lng_so2_g_per_g_fuel
-    return _wrap(np.where(fuels == "lng", gas, oil).astype(float), index, "so2_ef_g_per_kwh")
+    return wrap(np.where(fuels == "lng", gas, oil).astype(float), index, "so2_ef_g_per_kwh")
 
 
 def pm10_ef_g_per_kwh(
@@ -1187,20 +1078,20 @@ def pm10_ef_g_per_kwh(
     >>> pm10_ef_g_per_kwh(185.0, 0.1, 0.1545)
     0.1836
     """
-    index = _common_index(bsfc_g_per_kwh, sulfur_pct_mass, pm_nominal_g_per_kwh)
-    bsfc = _float_array(bsfc_g_per_kwh, "bsfc_g_per_kwh")
-    sulfur = _float_array(sulfur_pct_mass, "sulfur_pct_mass")
-    nominal = _float_array(pm_nominal_g_per_kwh, "pm_nominal_g_per_kwh")
-    _check_range(bsfc, "bsfc_g_per_kwh", 0.0)
-    _check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
-    _check_range(nominal, "pm_nominal_g_per_kwh", 0.0)
-    conversion = _float_array(sulfate_conversion_pct, "sulfate_conversion_pct")
-    mass_ratio = _float_array(sulfate_to_sulfur_mass_ratio, "sulfate_to_sulfur_mass_ratio")
-    _check_range(conversion, "sulfate_conversion_pct", 0.0, 100.0)
-    _check_range(mass_ratio, "sulfate_to_sulfur_mass_ratio", 0.0)
+    index = common_index(bsfc_g_per_kwh, sulfur_pct_mass, pm_nominal_g_per_kwh)
+    bsfc = float_array(bsfc_g_per_kwh, "bsfc_g_per_kwh")
+    sulfur = float_array(sulfur_pct_mass, "sulfur_pct_mass")
+    nominal = float_array(pm_nominal_g_per_kwh, "pm_nominal_g_per_kwh")
+    check_range(bsfc, "bsfc_g_per_kwh", 0.0)
+    check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
+    check_range(nominal, "pm_nominal_g_per_kwh", 0.0)
+    conversion = float_array(sulfate_conversion_pct, "sulfate_conversion_pct")
+    mass_ratio = float_array(sulfate_to_sulfur_mass_ratio, "sulfate_to_sulfur_mass_ratio")
+    check_range(conversion, "sulfate_conversion_pct", 0.0, 100.0)
+    check_range(mass_ratio, "sulfate_to_sulfur_mass_ratio", 0.0)
     # S [%] x FSC [%] -> fraction x fraction: 1e-4
     sulfate = sulfur * bsfc * conversion * mass_ratio * 1e-4
-    return _wrap(nominal + sulfate, index, "pm10_ef_g_per_kwh")
+    return wrap(nominal + sulfate, index, "pm10_ef_g_per_kwh")
 
 
 def pm25_from_pm10(pm10: FloatInput, *, pm25_to_pm10_ratio: float = 0.92) -> FloatOutput:
@@ -1233,11 +1124,11 @@ def pm25_from_pm10(pm10: FloatInput, *, pm25_to_pm10_ratio: float = 0.92) -> Flo
     >>> pm25_from_pm10(0.1836)
     0.16891
     """
-    index = _common_index(pm10)
-    values = _float_array(pm10, "pm10")
-    _check_range(values, "pm10", 0.0)
-    _check_range(np.asarray(pm25_to_pm10_ratio, dtype=float), "pm25_to_pm10_ratio", 0.0, 1.0)
-    return _wrap(values * pm25_to_pm10_ratio, index, "pm25")
+    index = common_index(pm10)
+    values = float_array(pm10, "pm10")
+    check_range(values, "pm10", 0.0)
+    check_range(np.asarray(pm25_to_pm10_ratio, dtype=float), "pm25_to_pm10_ratio", 0.0, 1.0)
+    return wrap(values * pm25_to_pm10_ratio, index, "pm25")
 
 
 def co2_equivalent(
@@ -1278,13 +1169,13 @@ def co2_equivalent(
     >>> co2_equivalent(593.11, 0.012, 0.029)
     601.131
     """
-    index = _common_index(co2, ch4, n2o)
-    carbon = _float_array(co2, "co2")
-    methane = _float_array(ch4, "ch4")
-    nitrous = _float_array(n2o, "n2o")
+    index = common_index(co2, ch4, n2o)
+    carbon = float_array(co2, "co2")
+    methane = float_array(ch4, "ch4")
+    nitrous = float_array(n2o, "n2o")
     for name, values in (("co2", carbon), ("ch4", methane), ("n2o", nitrous)):
-        _check_range(values, name, 0.0)
-    return _wrap(carbon + gwp_ch4 * methane + gwp_n2o * nitrous, index, "co2e")
+        check_range(values, name, 0.0)
+    return wrap(carbon + gwp_ch4 * methane + gwp_n2o * nitrous, index, "co2e")
 
 
 # --------------------------------------------------------------------------------------
@@ -1370,9 +1261,9 @@ def emission_factors_g_per_kwh(
 
     frame = pd.DataFrame(
         {
-            "engine": _code_array(keys["engine"]),
-            "engine_type": _code_array(keys["engine_type"]),
-            "fuel": _code_array(keys["fuel"]),
+            "engine": code_array(keys["engine"]),
+            "engine_type": code_array(keys["engine_type"]),
+            "fuel": code_array(keys["fuel"]),
         },
         index=keys.index,
     )
@@ -1381,24 +1272,24 @@ def emission_factors_g_per_kwh(
         ("engine_type", factors.ENGINE_TYPES),
         ("fuel", factors.FUELS),
     ):
-        _require_codes(frame[column].to_numpy(dtype=object), valid, f"keys column {column!r}")
+        require_codes(frame[column].to_numpy(dtype=object), valid, f"keys column {column!r}")
     frame = frame.astype("str")
-    tier = _float_array(keys["tier"], "tier")
-    sulfur = _float_array(keys["sulfur_pct_mass"], "sulfur_pct_mass")
+    tier = float_array(keys["tier"], "tier")
+    sulfur = float_array(keys["sulfur_pct_mass"], "sulfur_pct_mass")
     load = (
-        _float_array(keys["load_factor"], "load_factor")
+        float_array(keys["load_factor"], "load_factor")
         if "load_factor" in keys.columns
         else np.full(len(keys), np.nan)
     )
-    _check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
-    _check_range(load, "load_factor", 0.0, 1.0)
+    check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
+    check_range(load, "load_factor", 0.0, 1.0)
     oil = (frame["fuel"] != "lng").to_numpy()
     if (oil & np.isnan(sulfur)).any():
         raise ValueError("sulfur_pct_mass is missing for oil-fuelled rows (mgo/hfo)")
 
     # tier: non-tiered engine types take Tier 0; tiered ones must be given
     engine_types = factors.load_table("engine_types")[["engine_type", "nox_tiered"]]
-    tiered = _lookup(frame, engine_types, ["engine_type"], "engine type")["nox_tiered"]
+    tiered = lookup(frame, engine_types, ["engine_type"], "engine type")["nox_tiered"]
     tier = np.where(np.isnan(tier) & ~tiered.to_numpy(dtype=bool), 0.0, tier)
     bad_tier = np.isnan(tier) | ~np.isin(tier, np.asarray(factors.TIERS, dtype=float))
     if bad_tier.any():
@@ -1434,19 +1325,19 @@ def emission_factors_g_per_kwh(
     pm_fixed = factors.load_table("pm10_fixed_ef")[[*fuel_keys, "pm10_ef_g_per_kwh"]]
     dpm = factors.load_table("dpm_ratio")[["engine_type", "fuel", "dpm_to_pm10_ratio"]]
 
-    merged = _lookup(frame, nox, [*fuel_keys, "tier"], "NOx emission factor")
-    merged = _lookup(merged, hc_co, engine_keys, "HC/CO emission factor")
-    merged = _lookup(merged, ghg, ["engine", "fuel"], "CH4/N2O emission factor")
-    merged = _lookup(merged, bsfc, fuel_keys, "BSFC")
-    merged = _lookup(merged, carbon, ["fuel"], "carbon factor")
-    merged = _lookup(merged, dpm, ["engine_type", "fuel"], "DPM share")
-    merged = _lookup(merged, pm_sulfur, ["fuel"], "PM sulfur coefficients", required=False)
-    merged = _lookup(merged, pm_fixed, fuel_keys, "fixed PM10 factor", required=False)
+    merged = lookup(frame, nox, [*fuel_keys, "tier"], "NOx emission factor")
+    merged = lookup(merged, hc_co, engine_keys, "HC/CO emission factor")
+    merged = lookup(merged, ghg, ["engine", "fuel"], "CH4/N2O emission factor")
+    merged = lookup(merged, bsfc, fuel_keys, "BSFC")
+    merged = lookup(merged, carbon, ["fuel"], "carbon factor")
+    merged = lookup(merged, dpm, ["engine_type", "fuel"], "DPM share")
+    merged = lookup(merged, pm_sulfur, ["fuel"], "PM sulfur coefficients", required=False)
+    merged = lookup(merged, pm_fixed, fuel_keys, "fixed PM10 factor", required=False)
     no_pm = merged["pm_nominal_g_per_kwh"].isna() & merged["pm10_ef_g_per_kwh"].isna()
     if no_pm.any():
         raise ValueError(
             f"no PM10 method for key combination(s): "
-            f"{_unknown_combinations(merged, no_pm, fuel_keys)}"
+            f"{unknown_combinations(merged, no_pm, fuel_keys)}"
         )
 
     base_bsfc = merged["bsfc_g_per_kwh"].to_numpy(dtype=float)
@@ -1502,17 +1393,17 @@ def _binned_power_kw(
     size_unit: CodeInput | None,
 ) -> FloatOutput:
     factors.check_choice(method, factors.POWER_METHODS, "method")
-    index = _common_index(ship_type, size_value, mode, size_unit)
-    types = _code_array(ship_type)
-    sizes = _float_array(size_value, "size_value")
-    modes = _code_array(mode)
-    units = _code_array(size_unit)
+    index = common_index(ship_type, size_value, mode, size_unit)
+    types = code_array(ship_type)
+    sizes = float_array(size_value, "size_value")
+    modes = code_array(mode)
+    units = code_array(size_unit)
     types, sizes, modes, units = np.broadcast_arrays(types, sizes, modes, units)
     shape = types.shape
-    _check_range(sizes, "size_value", 0.0)
-    _require_codes(modes, factors.MODES, "mode")
-    _require_codes(types, factors.SHIP_TYPES, "ship_type")
-    _check_codes(units, factors.SIZE_UNITS, "size_unit")
+    check_range(sizes, "size_value", 0.0)
+    require_codes(modes, factors.MODES, "mode")
+    require_codes(types, factors.SHIP_TYPES, "ship_type")
+    check_codes(units, factors.SIZE_UNITS, "size_unit")
     frame = pd.DataFrame(
         {
             "row": np.arange(types.size),
@@ -1524,7 +1415,7 @@ def _binned_power_kw(
     ).astype({"ship_type": "str", "mode": "str"})
     crosswalk = factors.load_table("ship_type_crosswalk")
     crosswalk = crosswalk.loc[crosswalk["method"] == method, ["ship_type", "table_ship_type"]]
-    frame = _lookup(frame, crosswalk, ["ship_type"], f"{method} ship-type class")
+    frame = lookup(frame, crosswalk, ["ship_type"], f"{method} ship-type class")
     table = factors.load_table(table_name)
     table = table.loc[
         table["method"] == method,
@@ -1546,14 +1437,14 @@ def _binned_power_kw(
     if unit_mismatch.any():
         raise ValueError(
             f"size_unit does not match the {method} table for: "
-            + _unknown_combinations(
+            + unknown_combinations(
                 candidates, unit_mismatch, ["ship_type", "size_unit_given", "size_unit"]
             )
         )
     matched = candidates.loc[in_bin.to_numpy(), ["row", "power_kw"]]
     power = np.full(types.size, np.nan)
     power[matched["row"].to_numpy(dtype=int)] = matched["power_kw"].to_numpy(dtype=float)
-    return _wrap(power.reshape(shape), index, "power_kw")
+    return wrap(power.reshape(shape), index, "power_kw")
 
 
 def auxiliary_power_kw(
@@ -1708,14 +1599,14 @@ def apply_shore_power(
     >>> apply_shore_power([1000.0, 1000.0, 1630.0], modes, [True, False, True])
     array([   0., 1000., 1630.])
     """
-    index = _common_index(auxiliary_power_kw, mode, shore_power_connected)
-    power = _float_array(auxiliary_power_kw, "auxiliary_power_kw")
-    modes = _code_array(mode)
-    connected = _bool_array(shore_power_connected, "shore_power_connected")
-    _check_range(power, "auxiliary_power_kw", 0.0)
-    _require_codes(modes, factors.MODES, "mode")
+    index = common_index(auxiliary_power_kw, mode, shore_power_connected)
+    power = float_array(auxiliary_power_kw, "auxiliary_power_kw")
+    modes = code_array(mode)
+    connected = bool_array(shore_power_connected, "shore_power_connected")
+    check_range(power, "auxiliary_power_kw", 0.0)
+    require_codes(modes, factors.MODES, "mode")
     on_shore_power = (modes == "berth") & connected
-    return _wrap(np.where(on_shore_power, 0.0, power).astype(float), index, "power_kw")
+    return wrap(np.where(on_shore_power, 0.0, power).astype(float), index, "power_kw")
 
 
 # --------------------------------------------------------------------------------------
@@ -1750,12 +1641,12 @@ def energy_kwh(power_kw: FloatInput, duration_h: FloatInput) -> FloatOutput:
     >>> energy_kwh(1000.0, 30.0)
     30000.0
     """
-    index = _common_index(power_kw, duration_h)
-    power = _float_array(power_kw, "power_kw")
-    duration = _float_array(duration_h, "duration_h")
-    _check_range(power, "power_kw", 0.0)
-    _check_range(duration, "duration_h", 0.0)
-    return _wrap(power * duration, index, "energy_kwh")
+    index = common_index(power_kw, duration_h)
+    power = float_array(power_kw, "power_kw")
+    duration = float_array(duration_h, "duration_h")
+    check_range(power, "power_kw", 0.0)
+    check_range(duration, "duration_h", 0.0)
+    return wrap(power * duration, index, "energy_kwh")
 
 
 def emissions_g(
@@ -1791,14 +1682,14 @@ def emissions_g(
     >>> emissions_g(5181.3, 14.4, 1.2558)
     93696.1
     """
-    index = _common_index(energy_kwh, ef_g_per_kwh, adjustment)
-    energy = _float_array(energy_kwh, "energy_kwh")
-    factor = _float_array(ef_g_per_kwh, "ef_g_per_kwh")
-    multiplier = _float_array(adjustment, "adjustment")
+    index = common_index(energy_kwh, ef_g_per_kwh, adjustment)
+    energy = float_array(energy_kwh, "energy_kwh")
+    factor = float_array(ef_g_per_kwh, "ef_g_per_kwh")
+    multiplier = float_array(adjustment, "adjustment")
     for name, values in (
         ("energy_kwh", energy),
         ("ef_g_per_kwh", factor),
         ("adjustment", multiplier),
     ):
-        _check_range(values, name, 0.0)
-    return _wrap(energy * factor * multiplier, index, "mass_g")
+        check_range(values, name, 0.0)
+    return wrap(energy * factor * multiplier, index, "mass_g")
