@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from portcap import __version__, engine, factors, inventory, output
+import pandas as pd
+
+from portcap import __version__, baseline, engine, factors, inventory, output, validation, writers
+from portcap import port_inventory as port_inventory_module
 from portcap.errors import InputError
 
 
@@ -39,6 +43,81 @@ def _ships(args: argparse.Namespace) -> int:
     for label, path in written.items():
         print(f"wrote {label}: {path}")
     return 0
+
+
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".parquet":
+        return pd.read_parquet(path)
+    return pd.read_csv(path)
+
+
+def _inventory_options(args: argparse.Namespace) -> port_inventory_module.InventoryOptions:
+    sources = port_inventory_module.DEFAULT_SOURCES
+    if args.light_duty:
+        sources = (*sources, "light_duty")
+    return port_inventory_module.InventoryOptions(
+        sources=sources, gwp_set=args.gwp, power_method=args.power_method
+    )
+
+
+def _emit(table: pd.DataFrame, args: argparse.Namespace) -> None:
+    """Write a table to --out, or to standard output in --format (csv or json)."""
+    if args.out is not None:
+        print(f"wrote {writers.write_table(table, args.out, args.format)}")
+    elif args.format == "parquet":
+        raise InputError("--format parquet needs --out FILE")
+    elif args.format == "json":
+        print(table.to_json(orient="records", indent=1))
+    else:
+        print(table.to_csv(index=False), end="")
+
+
+def _inventory(args: argparse.Namespace) -> int:
+    activity_set = baseline.load_activity_set(args.activity)
+    ships = _read_table(args.ships) if args.ships is not None else None
+    result = port_inventory_module.port_inventory(
+        args.year,
+        ports=args.port,
+        activity_set=activity_set,
+        options=_inventory_options(args),
+        ships=ships,
+    )
+    if args.out is None and args.format is None:
+        print(output.inventory_text(result, by=args.by or "source"))
+        return 0
+    _emit(output.inventory_by(result.emissions, args.by), args)
+    if args.out is not None:
+        summary = Path(args.out).with_suffix("").with_suffix(".summary.json")
+        summary.write_text(json.dumps(output.inventory_summary(result), indent=2) + "\n")
+        print(f"wrote {summary}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    activity_set = baseline.load_activity_set(args.activity)
+    options = port_inventory_module.InventoryOptions(gwp_set=args.gwp)
+    table = validation.reconcile(activity_set, options)
+    if args.out is None and args.format is None:
+        print(output.reconciliation_text(table))
+    else:
+        _emit(table, args)
+    return 0 if bool(table["passed"].all()) else 1
+
+
+def _add_output_options(parser: argparse.ArgumentParser, what: str) -> None:
+    parser.add_argument(
+        "--format",
+        choices=("csv", "parquet", "json"),
+        default=None,
+        help=f"write the {what} in this format (default: a readable table on screen)",
+    )
+    parser.add_argument("--out", type=Path, default=None, help=f"file to write the {what} to")
+    parser.add_argument(
+        "--activity",
+        type=Path,
+        default=None,
+        help="folder of activity CSV files (default: the packaged San Pedro Bay baseline)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,6 +173,54 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ships.add_argument("--quiet", action="store_true", help="no progress bars or log lines")
     ships.set_defaults(handler=_ships)
+
+    inv = sub.add_parser(
+        "inventory",
+        help="the whole-port inventory: ships, harbor craft, equipment, trucks, rail",
+        description=_help(port_inventory_module.port_inventory),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    inv.add_argument("--year", type=int, default=2023, help="inventory year (default: 2023)")
+    inv.add_argument(
+        "--port", choices=(*baseline.PORTS, "all"), default="all", help="port (default: all)"
+    )
+    inv.add_argument(
+        "--by",
+        choices=output.INVENTORY_BY,
+        default=None,
+        help="group by terminal, source or mode (printed default: source; files: no grouping)",
+    )
+    _add_output_options(inv, "emissions table")
+    inv.add_argument(
+        "--ships",
+        type=Path,
+        default=None,
+        help="ship emissions from `portcap ships` (CSV or Parquet) to use instead of the "
+        "activity set's vessel calls",
+    )
+    inv.add_argument(
+        "--light-duty",
+        action="store_true",
+        help="add workers' and cruise passengers' cars (outside the ports' inventories)",
+    )
+    inv.add_argument(
+        "--power-method",
+        choices=factors.POWER_METHODS,
+        default="epa2022",
+        help="auxiliary and boiler power set for ships",
+    )
+    inv.add_argument("--gwp", choices=factors.GWP_SETS, default="ar5_100", help="GWP set")
+    inv.set_defaults(handler=_inventory)
+
+    val = sub.add_parser(
+        "validate",
+        help="reconcile the modelled inventory with the ports' published figures",
+        description=_help(validation.reconcile),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_output_options(val, "reconciliation table")
+    val.add_argument("--gwp", choices=factors.GWP_SETS, default="ar5_100", help="GWP set")
+    val.set_defaults(handler=_validate)
     return parser
 
 

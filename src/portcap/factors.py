@@ -43,6 +43,8 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from portcap.errors import InputError
+
 __all__ = [
     "ENGINES",
     "ENGINE_TYPES",
@@ -68,6 +70,7 @@ __all__ = [
     "load_table",
     "parameter_value",
     "read_factor_csv",
+    "read_table_csv",
     "sources",
     "table_spec",
     "vessel_defaults_table",
@@ -185,7 +188,7 @@ _DATA_FOLDER = "factors"
 ColumnKind = Literal["str", "int", "float", "bool", "date"]
 
 
-class FactorTableError(ValueError):
+class FactorTableError(InputError):
     """A packaged factor table does not match its specification.
 
     The message names the file, the data row (1-based, header excluded) with its
@@ -609,10 +612,410 @@ _SPECS: tuple[TableSpec, ...] = (
         bins=(("ship_type",), "length_min_m", "length_max_m"),
     ),
     # ---- harbor craft tables (portcap.sources.harbor_craft) ----
+    TableSpec(
+        "harbor_craft_types",
+        "harbor_craft_types.csv",
+        "Default engines per craft, rated power, annual hours and load factor by craft type "
+        "and engine (assumptions).",
+        key=("craft_type", "engine"),
+        columns=(
+            ColumnSpec(
+                "craft_type",
+                "str",
+                allowed=(
+                    "assist_tug",
+                    "ocean_tug",
+                    "ferry",
+                    "excursion",
+                    "crew_supply",
+                    "work_boat",
+                    "pilot_boat",
+                    "commercial_fishing",
+                    "government",
+                    "other",
+                ),
+            ),
+            ColumnSpec("engine", "str", allowed=("propulsion", "auxiliary")),
+            ColumnSpec("engines_per_craft", "float", unit="dimensionless", minimum=0, maximum=10),
+            ColumnSpec("rated_kw", "float", unit="kw", minimum=1.0, maximum=10000.0),
+            ColumnSpec("annual_hours", "float", unit="h", minimum=0.0, maximum=8760.0),
+            ColumnSpec("load_factor", "float", unit="dimensionless", minimum=0.0, maximum=1.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "harbor_craft_ef",
+        "harbor_craft_ef.csv",
+        "Harbor-craft (marine Category 1/2) emission factors by tier and pollutant.",
+        key=("tier", "pollutant"),
+        columns=(
+            ColumnSpec("tier", "str", allowed=("tier0", "tier1", "tier2", "tier3", "tier4", "ze")),
+            ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10", "ch4", "n2o")),
+            ColumnSpec("ef_g_per_kwh", "float", unit="g_per_kwh", minimum=0.0, maximum=30.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "harbor_craft_tier_years",
+        "harbor_craft_tier_years.csv",
+        "First model year of each EPA marine Category 1/2 tier by rated-power band "
+        "[min_rated_kw, max_rated_kw).",
+        key=("min_rated_kw", "tier"),
+        columns=(
+            ColumnSpec("min_rated_kw", "float", unit="kw", minimum=0.0),
+            ColumnSpec("max_rated_kw", "float", unit="kw", minimum=0.0, maximum=math.inf),
+            ColumnSpec("tier", "str", allowed=("tier0", "tier1", "tier2", "tier3", "tier4")),
+            ColumnSpec("first_model_year", "float", unit="year", minimum=-math.inf, maximum=2100.0),
+            *_src(),
+        ),
+        bins=(("tier",), "min_rated_kw", "max_rated_kw"),
+    ),
+    TableSpec(
+        "harbor_craft_fuel_parameters",
+        "harbor_craft_fuel_parameters.csv",
+        "Fuel-based parameters of harbor-craft engines (BSFC, carbon factor, PM ratios) by fuel.",
+        key=("fuel", "parameter"),
+        columns=(
+            ColumnSpec("fuel", "str", allowed=("diesel", "electric")),
+            ColumnSpec(
+                "parameter",
+                "str",
+                allowed=(
+                    "bsfc_g_per_kwh",
+                    "co2_g_per_g_fuel",
+                    "pm25_to_pm10_ratio",
+                    "dpm_to_pm10_ratio",
+                ),
+            ),
+            ColumnSpec("value", "float", minimum=0.0, maximum=1000.0),
+            ColumnSpec("unit", "str", allowed=tuple(KNOWN_UNITS)),
+            *_src(),
+        ),
+    ),
     # ---- cargo-handling equipment tables (portcap.sources.cargo_handling) ----
+    TableSpec(
+        "che_types",
+        "che_types.csv",
+        "Default rated power, annual hours, load factor and median life by CHE equipment type.",
+        key=("equipment_type",),
+        columns=(
+            ColumnSpec(
+                "equipment_type",
+                "str",
+                allowed=(
+                    "yard_tractor",
+                    "rtg_crane",
+                    "top_handler",
+                    "side_handler",
+                    "forklift",
+                    "straddle_carrier",
+                    "other",
+                ),
+            ),
+            ColumnSpec("rated_hp", "float", unit="hp", minimum=1.0, maximum=3000.0),
+            ColumnSpec("annual_hours", "float", unit="h", minimum=0.0, maximum=8784.0),
+            ColumnSpec("load_factor", "float", unit="dimensionless", minimum=0.0, maximum=1.0),
+            ColumnSpec("median_life_h", "float", unit="h", minimum=100.0, maximum=50000.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "che_ef",
+        "che_ef.csv",
+        "CHE zero-hour emission factors by fuel, tier and pollutant (EPA NONROAD2008a).",
+        key=("fuel", "tier", "pollutant"),
+        columns=(
+            ColumnSpec(
+                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
+            ),
+            ColumnSpec("tier", "str"),
+            ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10", "ch4", "n2o")),
+            ColumnSpec("ef_g_per_hp_hr", "float", unit="g_per_hp_hr", minimum=0.0, maximum=500.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "che_fuel_use",
+        "che_fuel_use.csv",
+        "CHE brake-specific fuel consumption and certification-fuel sulfur by fuel and tier.",
+        key=("fuel", "tier"),
+        columns=(
+            ColumnSpec(
+                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
+            ),
+            ColumnSpec("tier", "str"),
+            ColumnSpec("bsfc_g_per_hp_hr", "float", unit="g_per_hp_hr", minimum=0.0, maximum=500.0),
+            ColumnSpec(
+                "cert_sulfur_ppm_mass",
+                "float",
+                unit="ppm_mass",
+                minimum=0.0,
+                maximum=5000.0,
+                nullable=True,
+            ),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "che_deterioration",
+        "che_deterioration.csv",
+        "CHE deterioration DF = 1 + A * min(age fraction, cap)^b by fuel, tier and pollutant.",
+        key=("fuel", "tier", "pollutant"),
+        columns=(
+            ColumnSpec(
+                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
+            ),
+            ColumnSpec("tier", "str"),
+            ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10")),
+            ColumnSpec("deterioration_a", "float", unit="dimensionless", minimum=0.0, maximum=10.0),
+            ColumnSpec("deterioration_b", "float", unit="dimensionless", minimum=0.1, maximum=5.0),
+            ColumnSpec("max_age_fraction", "float", unit="dimensionless", minimum=0.0, maximum=5.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "che_fuels",
+        "che_fuels.csv",
+        "CHE fuel properties: carbon fraction, default sulfur, PM2.5 and DPM shares of PM10.",
+        key=("fuel",),
+        columns=(
+            ColumnSpec(
+                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
+            ),
+            ColumnSpec("carbon_mass_fraction", "float", unit="dimensionless", minimum=0, maximum=1),
+            ColumnSpec(
+                "default_sulfur_ppm_mass", "float", unit="ppm_mass", minimum=0.0, maximum=5000.0
+            ),
+            ColumnSpec("pm25_to_pm10_ratio", "float", unit="dimensionless", minimum=0, maximum=1),
+            ColumnSpec("dpm_to_pm10_ratio", "float", unit="dimensionless", minimum=0, maximum=1),
+            *_src(),
+        ),
+    ),
     # ---- truck tables (portcap.sources.trucks) ----
+    TableSpec(
+        "truck_running_rates",
+        "truck_running_rates.csv",
+        "Drayage-truck running-exhaust rates by fuel, model-year group and pollutant [g/mi].",
+        key=("fuel", "model_year_group", "pollutant"),
+        columns=(
+            ColumnSpec("fuel", "str", allowed=("diesel", "natural_gas", "electric", "hydrogen")),
+            ColumnSpec(
+                "model_year_group",
+                "str",
+                allowed=("pre1994", "1994_2006", "2007_2009", "2010_plus", "low_nox", "ze"),
+            ),
+            ColumnSpec(
+                "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
+            ),
+            ColumnSpec(
+                "running_g_per_mile", "float", unit="g_per_mile", minimum=0.0, maximum=5000.0
+            ),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "truck_idle_rates",
+        "truck_idle_rates.csv",
+        "Drayage-truck idling-exhaust rates by fuel, model-year group and pollutant [g/h].",
+        key=("fuel", "model_year_group", "pollutant"),
+        columns=(
+            ColumnSpec("fuel", "str", allowed=("diesel", "natural_gas", "electric", "hydrogen")),
+            ColumnSpec(
+                "model_year_group",
+                "str",
+                allowed=("pre1994", "1994_2006", "2007_2009", "2010_plus", "low_nox", "ze"),
+            ),
+            ColumnSpec(
+                "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
+            ),
+            ColumnSpec("idle_g_per_hour", "float", unit="g_per_hour", minimum=0.0, maximum=20000.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "truck_fuel_properties",
+        "truck_fuel_properties.csv",
+        "Drayage-truck fuels: CO2 per mass of fuel (for SOx) and DPM share of exhaust PM10.",
+        key=("fuel",),
+        columns=(
+            ColumnSpec("fuel", "str", allowed=("diesel", "natural_gas", "electric", "hydrogen")),
+            ColumnSpec(
+                "co2_g_per_g_fuel",
+                "float",
+                unit="g_per_g_fuel",
+                minimum=2.0,
+                maximum=3.5,
+                nullable=True,
+            ),
+            ColumnSpec("dpm_to_pm10_ratio", "float", unit="dimensionless", minimum=0, maximum=1),
+            *_src(),
+        ),
+    ),
     # ---- rail tables (portcap.sources.rail) ----
+    TableSpec(
+        "locomotive_tiers",
+        "locomotive_tiers.csv",
+        "Locomotive emission tiers (EPA 2009 / 40 CFR 1033) and whether the unit burns diesel.",
+        key=("tier",),
+        columns=(
+            ColumnSpec(
+                "tier",
+                "str",
+                allowed=(
+                    "uncontrolled",
+                    "tier0",
+                    "tier0plus",
+                    "tier1",
+                    "tier1plus",
+                    "tier2",
+                    "tier2plus",
+                    "tier3",
+                    "tier4",
+                    "ze",
+                ),
+            ),
+            ColumnSpec("description", "str"),
+            ColumnSpec("diesel_combustion", "bool"),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "locomotive_ef",
+        "locomotive_ef.csv",
+        "Locomotive NOx, HC, CO, PM10 factors by duty and tier (EPA-420-F-09-025 Tables 1-2).",
+        key=("duty", "tier", "pollutant"),
+        columns=(
+            ColumnSpec("duty", "str", allowed=("line_haul", "switch")),
+            ColumnSpec(
+                "tier",
+                "str",
+                allowed=(
+                    "uncontrolled",
+                    "tier0",
+                    "tier0plus",
+                    "tier1",
+                    "tier1plus",
+                    "tier2",
+                    "tier2plus",
+                    "tier3",
+                    "tier4",
+                    "ze",
+                ),
+            ),
+            ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10")),
+            ColumnSpec("ef_g_per_hp_hr", "float", unit="g_per_hp_hr", minimum=0.0, maximum=30.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "locomotive_fuel",
+        "locomotive_fuel.csv",
+        "Locomotive work per gallon of diesel by duty (EPA-420-F-09-025 Table 3).",
+        key=("duty",),
+        columns=(
+            ColumnSpec("duty", "str", allowed=("line_haul", "switch")),
+            ColumnSpec(
+                "work_hp_hr_per_gal", "float", unit="hp_hr_per_gal", minimum=5.0, maximum=30.0
+            ),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "locomotive_fuel_ef",
+        "locomotive_fuel_ef.csv",
+        "Locomotive CO2, CH4 and N2O per gallon of diesel burned.",
+        key=("pollutant",),
+        columns=(
+            ColumnSpec("pollutant", "str", allowed=("co2", "ch4", "n2o")),
+            ColumnSpec("ef_g_per_gal", "float", unit="g_per_gal", minimum=0.0, maximum=20000.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "locomotive_duty_cycle",
+        "locomotive_duty_cycle.csv",
+        "Locomotive test-cycle weighting factors and notch power (40 CFR 1033.530 Tables 2-3).",
+        key=("duty", "notch"),
+        columns=(
+            ColumnSpec("duty", "str", allowed=("line_haul", "switch")),
+            ColumnSpec(
+                "notch",
+                "str",
+                allowed=(
+                    "idle",
+                    "dynamic_brake",
+                    "notch1",
+                    "notch2",
+                    "notch3",
+                    "notch4",
+                    "notch5",
+                    "notch6",
+                    "notch7",
+                    "notch8",
+                ),
+            ),
+            ColumnSpec("weighting_factor", "float", unit="dimensionless", minimum=0.0, maximum=1.0),
+            ColumnSpec("power_fraction", "float", unit="dimensionless", minimum=0.0, maximum=1.0),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "locomotive_parameters",
+        "locomotive_parameters.csv",
+        "Named scalar parameters of the locomotive method, each with unit and citation.",
+        key=("parameter",),
+        columns=(
+            ColumnSpec("parameter", "str"),
+            ColumnSpec("value", "float", minimum=0.0, maximum=1e5),
+            ColumnSpec("unit", "str", allowed=tuple(KNOWN_UNITS)),
+            *_src(),
+        ),
+    ),
     # ---- light-duty vehicle tables (portcap.sources.light_duty) ----
+    TableSpec(
+        "light_duty_rates",
+        "light_duty_rates.csv",
+        "Light-duty running-exhaust rates by fuel, model-year group and pollutant [g/mi].",
+        key=("fuel", "model_year_group", "pollutant"),
+        columns=(
+            ColumnSpec("fuel", "str", allowed=("gasoline", "diesel", "hybrid", "electric")),
+            ColumnSpec("model_year_group", "str", allowed=("pre2004", "2004_2016", "2017_plus")),
+            ColumnSpec(
+                "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
+            ),
+            ColumnSpec(
+                "running_g_per_mile", "float", unit="g_per_mile", minimum=0.0, maximum=2000.0
+            ),
+            *_src(),
+        ),
+    ),
+    TableSpec(
+        "light_duty_fuel_properties",
+        "light_duty_fuel_properties.csv",
+        "Light-duty fuels: CO2 per mass of fuel, default fuel sulfur and DPM share of PM10.",
+        key=("fuel",),
+        columns=(
+            ColumnSpec("fuel", "str", allowed=("gasoline", "diesel", "hybrid", "electric")),
+            ColumnSpec(
+                "co2_g_per_g_fuel",
+                "float",
+                unit="g_per_g_fuel",
+                minimum=2.0,
+                maximum=3.5,
+                nullable=True,
+            ),
+            ColumnSpec(
+                "fuel_sulfur_ppm",
+                "float",
+                unit="ppm_mass",
+                minimum=0.0,
+                maximum=10000.0,
+                nullable=True,
+            ),
+            ColumnSpec("dpm_to_pm10_ratio", "float", unit="dimensionless", minimum=0, maximum=1),
+            *_src(),
+        ),
+    ),
 )
 
 TABLE_SPECS: dict[str, TableSpec] = {spec.name: spec for spec in _SPECS}
@@ -742,6 +1145,65 @@ def read_factor_csv(
     if source_ids is None and spec.has_sources:
         source_ids = set(_load_table_cached("sources")["source_id"])
     return _read_and_validate(path, spec, None if source_ids is None else set(source_ids))
+
+
+def read_table_csv(
+    path: str | Path,
+    spec: TableSpec,
+    *,
+    source_ids: Iterable[str] | None = None,
+    user_file: bool = False,
+) -> pd.DataFrame:
+    """Read and validate any CSV file against a :class:`TableSpec`.
+
+    The same rules as the packaged factor tables (types, units, codes, ranges, unique
+    keys, bins, source IDs) apply to other tables that portcap reads, such as the
+    activity tables of :mod:`portcap.baseline`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        CSV file to read (UTF-8, header row, comma-separated).
+    spec : TableSpec
+        The specification to validate against.
+    source_ids : iterable of str, optional
+        Known source identifiers; defaults to those of the packaged ``sources.csv``.
+    user_file : bool, default False
+        A file written by a user: columns may come in any order, nullable columns may be
+        left out (they are read as empty), and ``source_id``/``source_locator`` may be
+        left out or empty. Unknown columns are still an error (they are usually typos).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The validated table with explicit dtypes, columns in the order of ``spec``.
+
+    Raises
+    ------
+    FactorTableError
+        Naming the file, row and column of the first problem found.
+    """
+    path = Path(path)
+    if user_file:
+        spec = _user_spec(spec)
+    if source_ids is None and spec.has_sources:
+        source_ids = set(_load_table_cached("sources")["source_id"])
+    return _read_and_validate(
+        path,
+        spec,
+        None if source_ids is None else set(source_ids),
+        reorder=user_file,
+    )
+
+
+def _user_spec(spec: TableSpec) -> TableSpec:
+    columns = tuple(
+        ColumnSpec(c.name, c.kind, c.unit, c.allowed, c.minimum, c.maximum, nullable=True)
+        if c.name in ("source_id", "source_locator")
+        else c
+        for c in spec.columns
+    )
+    return TableSpec(spec.name, spec.file, spec.description, spec.key, columns, spec.bins, False)
 
 
 def check_choice(value: object, valid: Iterable[object], what: str) -> None:
@@ -943,7 +1405,9 @@ def _fail(path: Path, message: str, row: int | None = None, column: str | None =
     raise FactorTableError(f"{', '.join(where)}: {message}")
 
 
-def _read_and_validate(path: Path, spec: TableSpec, source_ids: set[str] | None) -> pd.DataFrame:
+def _read_and_validate(
+    path: Path, spec: TableSpec, source_ids: set[str] | None, *, reorder: bool = False
+) -> pd.DataFrame:
     for column in spec.columns:
         if column.unit is not None and column.unit not in KNOWN_UNITS:
             _fail(path, f"unknown unit {column.unit!r} in table spec", column=column.name)
@@ -959,6 +1423,19 @@ def _read_and_validate(path: Path, spec: TableSpec, source_ids: set[str] | None)
             _fail(path, f"expected {len(header)} fields, got {len(record)}", row=position)
     raw = pd.DataFrame(records[1:], columns=header, dtype=str)
     expected = list(spec.column_names)
+    if reorder:
+        # user files: any column order; nullable columns may be left out
+        header_clean = [name.strip() for name in raw.columns]
+        raw.columns = pd.Index(header_clean)
+        extra = [c for c in header_clean if c not in expected]
+        if extra:
+            _fail(path, f"unknown column(s) {extra}; expected columns are {expected}")
+        for column in spec.columns:
+            if column.name not in raw.columns:
+                if not column.nullable:
+                    _fail(path, f"required column {column.name!r} is missing")
+                raw[column.name] = ""
+        raw = raw[expected]
     if list(raw.columns) != expected:
         missing = [c for c in expected if c not in raw.columns]
         extra = [c for c in raw.columns if c not in expected]

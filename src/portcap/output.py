@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from portcap.engine import ShipsRun
+from portcap.port_inventory import PortInventory
 from portcap.writers import format_for, write_table
 
 
@@ -146,3 +147,139 @@ def ships_summary_text(run: ShipsRun) -> str:
         reasons = run.excluded_vessels["reason"].value_counts()
         lines += [f"  {reason}: {n:,}" for reason, n in reasons.items()]
     return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# Whole-port inventory and reconciliation
+# --------------------------------------------------------------------------------------
+INVENTORY_BY: tuple[str, ...] = ("terminal", "source", "mode")
+"""Ways to group the printed inventory (``portcap inventory --by``)."""
+
+SHOWN_POLLUTANTS: tuple[str, ...] = ("nox", "pm25", "dpm", "sox", "co2e")
+"""Pollutants in the printed tables (all pollutants are in the written files)."""
+
+
+def inventory_by(emissions: pd.DataFrame, by: str | None) -> pd.DataFrame:
+    """Sum the emissions table to ``year, port, <by>, pollutant`` (``None``: unchanged).
+
+    ``by='mode'`` keeps the source beside the mode (modes are per source).
+    """
+    if by is None:
+        return emissions
+    if by not in INVENTORY_BY:
+        msg = f"unknown grouping {by!r}; expected one of {list(INVENTORY_BY)}"
+        raise ValueError(msg)
+    keys = ["year", "port", *(["source", "mode"] if by == "mode" else [by]), "pollutant"]
+    return emissions.groupby(keys, as_index=False, sort=False).agg(
+        mass_tonnes=("mass_tonnes", "sum")
+    )
+
+
+def inventory_text(result: PortInventory, by: str = "source") -> str:
+    """Format an inventory for reading: tonnes by ``by`` and pollutant, per port, totals."""
+    emissions = result.emissions
+    lines: list[str] = []
+    for (year, port), part in emissions.groupby(["year", "port"], sort=True):
+        index = ["source", "mode"] if by == "mode" else [by]
+        table = part.pivot_table(
+            index=index, columns="pollutant", values="mass_tonnes", aggfunc="sum", fill_value=0.0
+        )
+        table = table.reindex(columns=[c for c in SHOWN_POLLUTANTS if c in table.columns])
+        table.loc[("total",) * len(index) if len(index) > 1 else "total", :] = table.sum()
+        teu = result.activity.query("port == @port and quantity == 'teu'")["value"].sum()
+        lines.append(f"{port} {year}: emissions by {by} [metric tonnes; {teu:,.0f} TEU]")
+        with pd.option_context("display.float_format", "{:,.1f}".format, "display.width", 120):
+            lines.append(table.to_string())
+        lines.append("")
+    if len(emissions["port"].unique()) > 1:
+        both = emissions.pivot_table(
+            index="year", columns="pollutant", values="mass_tonnes", aggfunc="sum"
+        ).reindex(columns=list(SHOWN_POLLUTANTS))
+        lines.append("Both ports [metric tonnes]")
+        with pd.option_context("display.float_format", "{:,.1f}".format, "display.width", 120):
+            lines.append(both.to_string())
+        lines.append("")
+    if result.attribution:
+        lines.append("Attributed to 'other' (no terminal applies)")
+        lines += [f"  {reason}: {n:,}" for reason, n in sorted(result.attribution.items())]
+    if result.fills:
+        lines.append("Values filled from defaults (rows)")
+        lines += [f"  {key}: {n:,}" for key, n in sorted(result.fills.items())]
+    return "\n".join(lines).rstrip()
+
+
+def inventory_summary(result: PortInventory) -> dict[str, object]:
+    """Totals of an inventory as plain data (for ``summary.json``).
+
+    Returns
+    -------
+    dict
+        ``mass_tonnes`` (port -> pollutant -> t), ``mass_tonnes_by_source`` (port ->
+        source -> pollutant -> t), ``activity`` (port -> quantity -> value),
+        ``attributed_to_other`` and ``filled_from_defaults`` counts.
+    """
+    emissions = result.emissions
+    totals: dict[str, object] = {}
+    by_source: dict[str, object] = {}
+    for port, part in emissions.groupby("port"):
+        totals[str(port)] = {
+            str(k): round(float(v), 6)
+            for k, v in part.groupby("pollutant")["mass_tonnes"].sum().items()
+        }
+        by_source[str(port)] = {
+            str(source): {
+                str(k): round(float(v), 6)
+                for k, v in rows.groupby("pollutant")["mass_tonnes"].sum().items()
+            }
+            for source, rows in part.groupby("source")
+        }
+    activity = {
+        str(port): {
+            f"{r['source']}:{r['quantity']}": float(r["value"]) for r in rows.to_dict("records")
+        }
+        for port, rows in result.activity.groupby("port")
+    }
+    return {
+        "years": sorted(int(y) for y in emissions["year"].unique()),
+        "mass_tonnes": totals,
+        "mass_tonnes_by_source": by_source,
+        "activity": activity,
+        "attributed_to_other": dict(sorted(result.attribution.items())),
+        "filled_from_defaults": dict(sorted(result.fills.items())),
+    }
+
+
+def reconciliation_text(table: pd.DataFrame) -> str:
+    """Format the reconciliation for reading: one line per check, then a verdict."""
+    shown = table.assign(
+        years=table["year_from"]
+        .astype(str)
+        .where(
+            table["year_from"] == table["year_to"],
+            table["year_from"].astype(str) + "-" + table["year_to"].astype(str),
+        ),
+        pollutant=table["pollutant"].fillna(""),
+        result=table["passed"].map({True: "pass", False: "FAIL"}),
+        tol=table["tolerance"].map("±{:g}".format)
+        + table["tolerance_unit"].map({"percentage_points": " pp", "pct_of_published": " %"}),
+    )[
+        [
+            "check",
+            "port",
+            "pollutant",
+            "years",
+            "modelled",
+            "published",
+            "unit",
+            "difference",
+            "tol",
+            "result",
+        ]
+    ]
+    with pd.option_context("display.float_format", "{:,.1f}".format, "display.width", 140):
+        text = shown.to_string(index=False)
+    failed = int((~table["passed"]).sum())
+    verdict = f"{len(table) - failed} of {len(table)} checks pass" + (
+        f"; {failed} fail" if failed else ""
+    )
+    return f"{text}\n\n{verdict}"
