@@ -19,7 +19,9 @@ $(VENV_STAMP): $(UV) pyproject.toml uv.lock
 env: $(VENV_STAMP)
 
 run: $(VENV_STAMP)
-	$(RUN) portcap ships src/portcap/data/ais/marinecadastre-2022-01-03-socal.csv --out out/ships.csv
+	$(RUN) portcap inventory --year 2023 --by source
+	$(RUN) portcap inventory --year 2023 --by terminal --chart out/inventory-2023.html
+	$(RUN) portcap inventory --year 2023 --out out/inventory-2023.csv
 
 test: $(VENV_STAMP)
 	$(RUN) ruff check src tests bench

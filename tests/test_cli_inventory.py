@@ -123,7 +123,7 @@ def test_validate_prints_verdicts_and_exit_code(capsys: pytest.CaptureFixture[st
     # exit code 1: one check (POLB 2005 cargo-handling DPM) misses its tolerance
     assert cli.main(["validate"]) == 1
     out = capsys.readouterr().out
-    assert "19 of 20 checks pass; 1 fail" in out
+    assert "23 of 24 checks pass; 1 fail" in out
     fails = [line for line in out.splitlines() if "FAIL" in line]
     assert len(fails) == 1
     assert "tonnage_cargo_handling" in fails[0]
@@ -133,3 +133,30 @@ def test_validate_csv(capsys: pytest.CaptureFixture[str]) -> None:
     assert cli.main(["validate", "--format", "csv"]) == 1
     table = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
     assert table.loc[table["check"] == "change", "passed"].all()
+
+
+def test_charts_are_self_contained_html(tmp_path: Path) -> None:
+    chart = tmp_path / "inventory.html"
+    assert cli.main(["inventory", "--year", "2005", "--chart", str(chart)]) == 0
+    text = chart.read_text()
+    assert "plotly" in text
+    assert "cargo_handling" in text
+    assert "cdn.plot.ly" not in text.split("<body>")[0]  # library embedded, not fetched
+    check = tmp_path / "validate.html"
+    cli.main(["validate", "--chart", str(check), "--format", "csv"])
+    assert "published" in check.read_text()
+
+
+def test_the_readme_example_terminal(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = Path(__file__).parents[1] / "examples" / "my-terminal"
+    args = ["inventory", "--activity", str(folder), "--year", "2024", "--port", "POLB"]
+    assert cli.main([*args, "--format", "csv", "--by", "source"]) == 0
+    table = pd.read_csv(pd.io.common.StringIO(capsys.readouterr().out))
+    assert set(table["source"]) == {"cargo_handling", "truck"}
+    # trucks: 1.2 M TEU / 1.89 x 2.5 x (1 - 0.3) legs x 22 mi, at 0.9 x 2.75 + 0.06 x 0.2 g/mi
+    # NOx running (diesel 2010+, low-NOx natural gas), plus idling
+    legs = 1_200_000 / 1.89 * 2.5 * 0.7
+    running_nox_t = legs * 22 * (0.9 * 2.75 + 0.06 * 0.2) / 1e6
+    nox = table.query("source == 'truck' and pollutant == 'nox'")["mass_tonnes"].iloc[0]
+    assert nox > running_nox_t
+    assert nox == pytest.approx(running_nox_t + legs * 0.4 * (0.9 * 40 + 0.06 * 0) / 1e6, rel=0.02)

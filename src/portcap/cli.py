@@ -18,6 +18,7 @@ import pandas as pd
 from portcap import __version__, baseline, engine, factors, inventory, output, validation, writers
 from portcap import port_inventory as port_inventory_module
 from portcap.errors import InputError
+from portcap.report import charts
 
 
 def _help(function: object) -> str:
@@ -82,6 +83,9 @@ def _inventory(args: argparse.Namespace) -> int:
         options=_inventory_options(args),
         ships=ships,
     )
+    if args.chart is not None:
+        figure = charts.inventory_chart(result.emissions, by=args.by or "source")
+        print(f"wrote {charts.write_chart(figure, args.chart)}", file=sys.stderr)
     if args.out is None and args.format is None:
         print(output.inventory_text(result, by=args.by or "source"))
         return 0
@@ -97,6 +101,9 @@ def _validate(args: argparse.Namespace) -> int:
     activity_set = baseline.load_activity_set(args.activity)
     options = port_inventory_module.InventoryOptions(gwp_set=args.gwp)
     table = validation.reconcile(activity_set, options)
+    if args.chart is not None:
+        figure = charts.reconciliation_chart(table)
+        print(f"wrote {charts.write_chart(figure, args.chart)}", file=sys.stderr)
     if args.out is None and args.format is None:
         print(output.reconciliation_text(table))
     else:
@@ -112,6 +119,9 @@ def _add_output_options(parser: argparse.ArgumentParser, what: str) -> None:
         help=f"write the {what} in this format (default: a readable table on screen)",
     )
     parser.add_argument("--out", type=Path, default=None, help=f"file to write the {what} to")
+    parser.add_argument(
+        "--chart", type=Path, default=None, help="also write a chart (self-contained HTML)"
+    )
     parser.add_argument(
         "--activity",
         type=Path,

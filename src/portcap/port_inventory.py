@@ -499,6 +499,9 @@ def _harbor_craft(context: _Context, port: str) -> pd.DataFrame:
     long = long.rename(columns={"craft_type": "mode"})
     assist = long[long["mode"] == "assist_tug"]
     others = long[long["mode"] != "assist_tug"].assign(terminal=OTHER)
+    n_other = int((fleet["craft_type"] != "assist_tug").sum())
+    if n_other:
+        context.count("harbor_craft rows other than assist tugs (serve no one terminal)", n_other)
     pieces = [others]
     if len(assist):
         calls = _calls_by_terminal(context, port)

@@ -10,8 +10,8 @@ model and published values side by side with a tolerance and a verdict:
 * ``teu``: the TEU the model carries for a port and year against the published TEU
   (relative tolerance in percent). The throughput is an input of the activity set, so
   this row checks the data, not the physics.
-* ``tonnage_<source>``: a published absolute tonnage of one source category (short
-  tons), relative tolerance in percent. Absolute tonnages come from older report
+* ``tonnage_<source>``: a published absolute tonnage of one source category, or of all
+  (``tonnage_total``), in short tons; relative tolerance in percent. Absolute tonnages come from older report
   vintages (the ports restate 2005 in every report), hence the wider tolerance.
 
 Only the ports' inventory categories (ships, harbor craft, cargo-handling equipment,
@@ -21,7 +21,7 @@ Examples
 --------
 >>> table = reconcile()
 >>> sorted(table["check"].unique())
-['change', 'teu', 'tonnage_cargo_handling', 'tonnage_ogv', 'tonnage_truck']
+['change', 'teu', 'tonnage_cargo_handling', 'tonnage_ogv', 'tonnage_total', 'tonnage_truck']
 """
 
 from __future__ import annotations
@@ -104,7 +104,11 @@ def reconcile(
         elif str(row.check).startswith("tonnage_"):
             source = str(row.check).removeprefix("tonnage_")
             tonnes = _sum(
-                totals, int(row.year_to), ports, pollutant=str(row.pollutant), source=source
+                totals,
+                int(row.year_to),
+                ports,
+                pollutant=str(row.pollutant),
+                source=None if source == "total" else source,
             )
             modelled = tonnes * units.SHORT_TONS_PER_TONNE
             difference = 100.0 * (modelled / float(row.published) - 1.0)
@@ -112,7 +116,7 @@ def reconcile(
         else:
             raise InputError(
                 f"{activity_set.path / 'published.csv'}: unknown check {row.check!r}; "
-                "expected 'change', 'teu' or 'tonnage_<source>'"
+                "expected 'change', 'teu', 'tonnage_<source>' or 'tonnage_total'"
             )
         rows.append(
             {

@@ -1,0 +1,1 @@
+"""Reports: charts and (later) the HTML report; presentation only, no model logic."""
