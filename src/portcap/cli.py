@@ -57,7 +57,12 @@ def _inventory_options(args: argparse.Namespace) -> port_inventory_module.Invent
     if args.light_duty:
         sources = (*sources, "light_duty")
     return port_inventory_module.InventoryOptions(
-        sources=sources, gwp_set=args.gwp, power_method=args.power_method
+        sources=sources,
+        gwp_set=args.gwp,
+        power_method=args.power_method,
+        che_load_factor_scale=args.che_load_factor_scale,
+        che_in_use_nox_multiplier=args.che_in_use_nox,
+        che_in_use_pm_multiplier=args.che_in_use_pm,
     )
 
 
@@ -220,6 +225,24 @@ def build_parser() -> argparse.ArgumentParser:
         help="auxiliary and boiler power set for ships",
     )
     inv.add_argument("--gwp", choices=factors.GWP_SETS, default="ar5_100", help="GWP set")
+    inv.add_argument(
+        "--che-load-factor-scale",
+        type=float,
+        default=1.0,
+        help="scale on cargo-handling load factors (in-use study 2024: about 0.5)",
+    )
+    inv.add_argument(
+        "--che-in-use-nox",
+        type=float,
+        default=1.0,
+        help="in-use over certification NOx of cargo-handling equipment (in-use study: 2.7)",
+    )
+    inv.add_argument(
+        "--che-in-use-pm",
+        type=float,
+        default=1.0,
+        help="in-use over certification PM of cargo-handling equipment (in-use study: 2.2)",
+    )
     inv.set_defaults(handler=_inventory)
 
     val = sub.add_parser(

@@ -11,8 +11,9 @@ model and published values side by side with a tolerance and a verdict:
   (relative tolerance in percent). The throughput is an input of the activity set, so
   this row checks the data, not the physics.
 * ``tonnage_<source>``: a published absolute tonnage of one source category, or of all
-  (``tonnage_total``), in short tons; relative tolerance in percent. Absolute tonnages come from older report
-  vintages (the ports restate 2005 in every report), hence the wider tolerance.
+  (``tonnage_total``), in short tons; relative tolerance in percent. Absolute tonnages
+  come from older report vintages (the ports restate 2005 in every report), hence the
+  wider tolerance.
 
 Only the ports' inventory categories (ships, harbor craft, cargo-handling equipment,
 trucks, rail) enter the totals, as in the published inventories.
@@ -20,8 +21,9 @@ trucks, rail) enter the totals, as in the published inventories.
 Examples
 --------
 >>> table = reconcile()
->>> sorted(table["check"].unique())
-['change', 'teu', 'tonnage_cargo_handling', 'tonnage_ogv', 'tonnage_total', 'tonnage_truck']
+>>> sorted(table["check"].unique())  # doctest: +NORMALIZE_WHITESPACE
+['change', 'teu', 'tonnage_cargo_handling', 'tonnage_ogv', 'tonnage_total',
+ 'tonnage_truck']
 """
 
 from __future__ import annotations

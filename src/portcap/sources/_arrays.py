@@ -96,14 +96,14 @@ def check_range(
     if bad.any():
         bracket = "[" if low_inclusive else "("
         raise ValueError(
-            f"{name} must be in {bracket}{low}, {high}]; got {values[bad].ravel()[0]!r}"
+            f"{name} must be in {bracket}{low}, {high}]; got {float(values[bad].ravel()[0])!r}"
         )
 
 
 def check_codes(values: npt.NDArray[np.object_], valid: Sequence[str], name: str) -> None:
     present = values[~pd.isna(values)]
     distinct = pd.unique(present.ravel().astype(str))
-    unknown = sorted(set(distinct) - set(valid))
+    unknown = sorted(str(code) for code in set(distinct) - set(valid))
     if unknown:
         raise ValueError(f"unknown {name} {unknown}; valid names are: {', '.join(valid)}")
 
