@@ -180,3 +180,27 @@ def test_ships_table_from_portcap_ships_replaces_calls() -> None:
     assert nox["POLB"] * 1000 == pytest.approx(100 + 25)
     assert sum(result.attribution.values()) == 1
     assert np.isclose(result.emissions["mass_tonnes"].sum() * units.G_PER_TONNE, 500_000)
+
+
+def test_counted_truck_legs_replace_the_teu_estimate(tmp_path: Path) -> None:
+    text = parameters(2023, sulfur=0.1, in_eca=1) + "2023,POLB,truck_legs,123456,legs\n"
+    folder = write_set(
+        tmp_path / "legs",
+        {
+            "terminals.csv": TERMINALS,
+            "parameters.csv": text,
+            "truck_fleet.csv": "year,port,model_year_group,fuel,share\n"
+            "2023,POLB,2010_plus,diesel,1\n",
+        },
+    )
+    result = port_inventory(
+        2023,
+        ports="POLB",
+        activity_set=baseline.load_activity_set(folder),
+        options=InventoryOptions(sources=("truck",)),
+    )
+    legs = result.activity.query("quantity == 'truck_legs'")["value"].iloc[0]
+    assert legs == 123456
+    # 123,456 legs x 20 mi x 2.75 g/mi NOx + 0.5 h x 40 g/h (2010+ diesel)
+    nox = result.emissions.query("pollutant == 'nox'")["mass_tonnes"].sum()
+    assert nox == pytest.approx(123456 * (20 * 2.75 + 0.5 * 40) / 1e6, rel=1e-9)

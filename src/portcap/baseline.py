@@ -96,6 +96,9 @@ PARAMETERS: dict[str, ParameterSpec] = {
     "truck_legs_per_box": ParameterSpec(
         "legs_per_box", 0, 10, "drayage trip legs per container moved"
     ),
+    "truck_legs": ParameterSpec(
+        "legs", 0, 1e9, "drayage trip legs counted at the gates (replaces the TEU-based estimate)"
+    ),
     "truck_miles_per_leg": ParameterSpec(
         "mile", 0, 500, "average leg length inside the inventory boundary (air basin)"
     ),

@@ -203,8 +203,14 @@ def inventory_text(result: PortInventory, by: str = "source") -> str:
         lines.append("Attributed to 'other' (no terminal applies)")
         lines += [f"  {reason}: {n:,}" for reason, n in sorted(result.attribution.items())]
     if result.fills:
-        lines.append("Values filled from defaults (rows)")
-        lines += [f"  {key}: {n:,}" for key, n in sorted(result.fills.items())]
+        lines.append("Values filled from the defaults by type (count; rows of the file)")
+        for key, n in sorted(result.fills.items()):
+            rows = sorted(set(result.fill_rows.get(key, [])))
+            where = ""
+            if rows:
+                shown = ", ".join(str(r) for r in rows[:8]) + (" ..." if len(rows) > 8 else "")
+                where = f" (rows {shown})"
+            lines.append(f"  {key}: {n:,}{where}")
     return "\n".join(lines).rstrip()
 
 
@@ -246,6 +252,9 @@ def inventory_summary(result: PortInventory) -> dict[str, object]:
         "activity": activity,
         "attributed_to_other": dict(sorted(result.attribution.items())),
         "filled_from_defaults": dict(sorted(result.fills.items())),
+        "filled_from_defaults_rows": {
+            k: sorted(set(v)) for k, v in sorted(result.fill_rows.items())
+        },
     }
 
 

@@ -115,12 +115,16 @@ class PortInventory:
         Rows of activity attributed to ``other`` by reason (never dropped).
     fills : dict
         Counts of values filled from defaults, by table and field.
+    fill_rows : dict
+        The file rows (1-based data rows) of each fill in ``fills``, where the table has
+        rows in a file.
     """
 
     emissions: pd.DataFrame
     activity: pd.DataFrame
     attribution: dict[str, int] = field(default_factory=dict)
     fills: dict[str, int] = field(default_factory=dict)
+    fill_rows: dict[str, list[int]] = field(default_factory=dict)
 
 
 def port_inventory(
@@ -188,7 +192,8 @@ def port_inventory(
     activity_rows: list[dict[str, object]] = []
     attribution: dict[str, int] = {}
     fills: dict[str, int] = {}
-    context = _Context(activity_set, year, options, activity_rows, attribution, fills)
+    fill_rows: dict[str, list[int]] = {}
+    context = _Context(activity_set, year, options, activity_rows, attribution, fills, fill_rows)
     ships_by_port = _ships_by_port(ships, context) if ships is not None else None
     for port in port_list:
         if _has_parameter(context, port, "teu"):
@@ -202,7 +207,7 @@ def port_inventory(
                 part = part.assign(year=year, port=port, source=source)
                 frames.append(part)
     emissions = _finish(frames)
-    return PortInventory(emissions, pd.DataFrame(activity_rows), attribution, fills)
+    return PortInventory(emissions, pd.DataFrame(activity_rows), attribution, fills, fill_rows)
 
 
 # --------------------------------------------------------------------------------------
@@ -216,6 +221,7 @@ class _Context:
     activity_rows: list[dict[str, object]]
     attribution: dict[str, int]
     fills: dict[str, int]
+    fill_rows: dict[str, list[int]]
 
     def parameter(self, port: str, name: str) -> float:
         return self.activity_set.parameter(self.year, port, name)
@@ -253,11 +259,14 @@ class _Context:
     def record(self, port: str, source: str, quantity: str, value: float, unit: str) -> None:
         self.activity_rows.append(_activity_row(self.year, port, source, quantity, value, unit))
 
-    def note_fills(self, table: str, filled: pd.Series) -> None:
-        for names in filled[filled != ""]:
-            for name in str(names).split(","):
+    def note_fills(self, table: str, filled: pd.Series, rows: pd.Series | None = None) -> None:
+        positions = np.flatnonzero((filled.astype(str) != "").to_numpy())
+        for position in positions:
+            for name in str(filled.iloc[position]).split(","):
                 key = f"{table}: {name.strip()}"
                 self.fills[key] = self.fills.get(key, 0) + 1
+                if rows is not None:
+                    self.fill_rows.setdefault(key, []).append(int(rows.iloc[position]))
 
 
 def _activity_row(
@@ -383,7 +392,7 @@ def _ogv(context: _Context, port: str) -> pd.DataFrame:
     user["mmsi"] = designs["mmsi"].to_numpy()
     user["shore_power"] = None
     fleet = vessels.build_vessel_table(designs["mmsi"], user_vessels=user).vessels
-    context.note_fills("ogv vessels", fleet["filled"].astype(str).str.replace(";", ","))
+    context.note_fills("ogv vessel designs", fleet["filled"].astype(str).str.replace(";", ","))
 
     arrival = pd.Timestamp(f"{context.year}-07-01")
     hour = pd.Timedelta(hours=1)
@@ -486,7 +495,7 @@ def _harbor_craft(context: _Context, port: str) -> pd.DataFrame:
     if fleet.empty:
         return pd.DataFrame()
     filled = harbor_craft.fill_defaults(fleet)
-    context.note_fills("harbor_craft", filled["filled"])
+    context.note_fills("harbor_craft.csv", filled["filled"], fleet["source_row"])
     propulsion = fleet["engine"] == "propulsion"
     context.record(
         port, "harbor_craft", "vessels", float(fleet.loc[propulsion, "count"].sum()), "craft"
@@ -528,7 +537,9 @@ def _cargo_handling(context: _Context, port: str) -> pd.DataFrame:
     fleet = context.table("equipment", port)
     if fleet.empty:
         return pd.DataFrame()
-    context.note_fills("equipment", cargo_handling.fill_defaults(fleet)["filled"])
+    context.note_fills(
+        "equipment.csv", cargo_handling.fill_defaults(fleet)["filled"], fleet["source_row"]
+    )
     context.record(port, "cargo_handling", "equipment", float(fleet["count"].sum()), "pieces")
     long = cargo_handling.fleet_emissions(
         fleet,
@@ -558,14 +569,17 @@ def _trucks(context: _Context, port: str) -> pd.DataFrame:
     fleet = context.table("truck_fleet", port)
     if fleet.empty:
         return pd.DataFrame()
-    legs = float(
-        trucks.drayage_legs(
-            context.teu(port),
-            context.parameter(port, "teu_per_box"),
-            context.parameter(port, "on_dock_rail_share"),
-            legs_per_box=context.parameter(port, "truck_legs_per_box"),
+    if _has_parameter(context, port, "truck_legs"):
+        legs = context.parameter(port, "truck_legs")  # counted at the gates
+    else:
+        legs = float(
+            trucks.drayage_legs(
+                context.teu(port),
+                context.parameter(port, "teu_per_box"),
+                context.parameter(port, "on_dock_rail_share"),
+                legs_per_box=context.parameter(port, "truck_legs_per_box"),
+            )
         )
-    )
     miles = legs * context.parameter(port, "truck_miles_per_leg")
     idle_h = legs * context.parameter(port, "truck_idle_h_per_leg")
     context.record(port, "truck", "truck_legs", legs, "legs")

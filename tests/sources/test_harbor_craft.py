@@ -374,7 +374,7 @@ def test_fleet_emissions_options_and_empty_fleet():
         ("fuel", ["diesel", "diesel", "lng", "diesel"], r"row 2, .*'fuel'.*'lng'"),
         ("tier", ["tier2", "tier0", "tier2", "tier4"], r"row 2, .*'tier'.*'ze' for fuel"),
         ("tier", ["ze", "tier0", "ze", "tier4"], r"row 0, .*'tier'"),
-        ("count", [3.0, np.nan, 2.0, 1.0], r"row 1, .*'count'.*nan"),
+        ("count", [3.0, np.nan, 2.0, 1.0], r"row 1, .*'count'.*missing value"),
         ("count", [3.0, 3.0, -2.0, 1.0], r"row 2, .*'count'.*>= 0"),
         ("rated_kw", [2240.0, -100.0, 1500.0, np.nan], r"row 1, .*'rated_kw'"),
         ("load_factor", [0.4, 0.43, 45.0, np.nan], r"row 2, .*'load_factor'.*\[0, 1\]"),
@@ -390,7 +390,7 @@ def test_errors_quote_source_row_and_missing_columns():
     fleet = _fleet(source_row=["A2", "A3", "A4", "A5"], craft_type=["tug"] + ["ferry"] * 3)
     with pytest.raises(ValueError, match=r"row 0 \(source_row 'A2'\), column 'craft_type'"):
         hc.fleet_emissions(fleet)
-    with pytest.raises(ValueError, match=r"missing column.*'count'"):
+    with pytest.raises(ValueError, match=r"missing required column.*'count'"):
         hc.fleet_emissions(_fleet().drop(columns="count"))
 
 

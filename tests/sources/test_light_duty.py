@@ -270,7 +270,7 @@ def test_frame_bad_row(trips, column, value, expected):
     bad.loc[1, column] = value
     with pytest.raises(ValueError, match=expected) as error:
         light_duty.fleet_emissions(bad)
-    assert "row 1 (source_row w2)" in str(error.value)
+    assert "row 1 (source_row 'w2')" in str(error.value)
     assert repr(column) in str(error.value)
 
 

@@ -277,15 +277,15 @@ def test_fleet_empty_frame():
 @pytest.mark.parametrize(
     ("column", "value", "message"),
     [
-        ("duty", "yard", r"row 1 \(source_row 3\): column 'duty' has 'yard'; expected one of"),
-        ("duty", None, r"row 1 \(source_row 3\): column 'duty' has a missing value"),
-        ("tier", "tier5", r"row 1 \(source_row 3\): column 'tier' has 'tier5'"),
-        ("fuel_gal", -1.0, r"row 1 \(source_row 3\): column 'fuel_gal' has -1.0; expected a"),
-        ("fuel_gal", np.nan, r"row 1 \(source_row 3\): column 'fuel_gal' has a missing value"),
-        ("fuel_gal", np.inf, r"column 'fuel_gal' has inf; expected a finite number >= 0"),
-        ("fuel_gal", "lots", r"column 'fuel_gal' has 'lots'; expected a finite number"),
-        ("fuel_sulfur_ppm", 6_000.0, r"column 'fuel_sulfur_ppm' has 6000.0; .*<= 5000"),
-        ("fuel_sulfur_ppm", -5.0, r"row 1 \(source_row 3\): column 'fuel_sulfur_ppm' has -5.0"),
+        ("duty", "yard", r"row 1 \(source_row 3\), column 'duty': expected one of .*got 'yard'"),
+        ("duty", None, r"row 1 \(source_row 3\), column 'duty': .*got a missing value"),
+        ("tier", "tier5", r"row 1 \(source_row 3\), column 'tier': .*got 'tier5'"),
+        ("fuel_gal", -1.0, r"row 1 \(source_row 3\), column 'fuel_gal': expected a .*got -1.0"),
+        ("fuel_gal", np.nan, r"row 1 \(source_row 3\), column 'fuel_gal': .*got a missing value"),
+        ("fuel_gal", np.inf, r"column 'fuel_gal': expected a finite number >= 0, got inf"),
+        ("fuel_gal", "lots", r"column 'fuel_gal': expected a finite number.*got 'lots'"),
+        ("fuel_sulfur_ppm", 6_000.0, r"column 'fuel_sulfur_ppm': .*5000\].*got 6000.0"),
+        ("fuel_sulfur_ppm", -5.0, r"row 1 \(source_row 3\), column 'fuel_sulfur_ppm': .*got -5.0"),
     ],
 )
 def test_fleet_bad_rows_name_row_column_and_expectation(mixed_fleet, column, value, message):
@@ -299,7 +299,7 @@ def test_fleet_bad_rows_name_row_column_and_expectation(mixed_fleet, column, val
 
 def test_fleet_error_without_source_row():
     frame = pd.DataFrame({"duty": ["switch"], "tier": ["tier9"], "fuel_gal": [1.0]})
-    with pytest.raises(ValueError, match=r"^row 0: column 'tier' has 'tier9'"):
+    with pytest.raises(ValueError, match=r"^work row 0, column 'tier': .*got 'tier9'"):
         rail.fleet_emissions(frame)
 
 

@@ -3,7 +3,10 @@
 Every public function of a source module accepts scalars, lists, NumPy arrays and pandas
 Series and returns the same kind (a Series keeps its index). The helpers here convert the
 inputs, check ranges and codes with messages that name the argument, wrap the result,
-and join factor tables onto key columns. They are private to ``portcap.sources``.
+and join factor tables onto key columns. The ``frame_*`` helpers check the input
+DataFrame of the ``fleet_emissions`` functions row by row, with messages that name the
+row (0-based position and ``source_row`` when present), the column and what was
+expected. They are private to ``portcap.sources``.
 """
 
 from __future__ import annotations
@@ -137,3 +140,325 @@ def lookup(
     merged = merged.drop(columns="_found")
     merged.index = frame.index
     return merged[[*frame.columns, *value_columns]]
+
+
+# --------------------------------------------------------------------------------------
+# Row checks of input frames (the ``fleet_emissions`` tables)
+# --------------------------------------------------------------------------------------
+def require_frame_columns(
+    frame: pd.DataFrame, columns: Sequence[str], what: str, *, optional: Sequence[str] = ()
+) -> None:
+    """Check that ``frame`` is a DataFrame holding every required column.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input frame.
+    columns : sequence of str
+        The required columns.
+    what : str
+        Name of the frame in messages (the argument name, e.g. ``"fleet"``).
+    optional : sequence of str, default ()
+        Optional columns, listed in the message as a hint.
+
+    Raises
+    ------
+    ValueError
+        If ``frame`` is not a DataFrame, or naming the missing and the required columns,
+        e.g. ``"fleet is missing required column(s) ['count']; required: fuel, count"``.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise ValueError(f"{what} must be a pandas DataFrame, got {type(frame).__name__}")
+    missing = [column for column in columns if column not in frame.columns]
+    if missing:
+        hint = f" (optional: {', '.join(optional)})" if optional else ""
+        raise ValueError(
+            f"{what} is missing required column(s) {missing}; required: {', '.join(columns)}{hint}"
+        )
+
+
+def frame_row_label(frame: pd.DataFrame, position: int) -> str:
+    """Name a row of an input frame in messages: 0-based position and ``source_row``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input frame.
+    position : int
+        0-based position of the row.
+
+    Returns
+    -------
+    str
+        E.g. ``"row 3 (source_row 'A5')"``, or ``"row 3"`` without a ``source_row``
+        column.
+    """
+    label = f"row {position}"
+    if "source_row" in frame.columns:
+        label += f" (source_row {_show(frame['source_row'].iloc[position])})"
+    return label
+
+
+def frame_row_error(
+    frame: pd.DataFrame,
+    bad: npt.NDArray[np.bool_],
+    column: str,
+    expected: str,
+    *,
+    what: str,
+    values: npt.NDArray[Any] | pd.Series | None = None,
+) -> ValueError:
+    """Build the error for the first bad row of an input frame.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input frame.
+    bad : ndarray of bool
+        One flag per row of ``frame``; at least one must be set.
+    column : str
+        The column at fault.
+    expected : str
+        What was expected, e.g. ``"one of diesel, electric"``.
+    what : str
+        Name of the frame in messages (e.g. ``"fleet"``).
+    values : ndarray or pandas.Series, optional
+        The values to quote, one per row (by position); default the cells of ``column``.
+
+    Returns
+    -------
+    ValueError
+        E.g. ``fleet row 0 (source_row 'A2'), column 'craft_type': expected one of
+        assist_tug, ferry, got 'tug' (2 more row(s) like it)``; a missing value is
+        quoted as ``a missing value``.
+    """
+    positions = np.flatnonzero(bad)
+    position = int(positions[0])
+    if values is None:
+        got = frame[column].iloc[position] if column in frame.columns else None
+    elif isinstance(values, pd.Series):
+        got = values.iloc[position]
+    else:
+        got = values[position]
+    more = f" ({len(positions) - 1} more row(s) like it)" if len(positions) > 1 else ""
+    return ValueError(
+        f"{what} {frame_row_label(frame, position)}, column {column!r}: expected {expected}, "
+        f"got {_show(got)}{more}"
+    )
+
+
+def frame_codes(
+    frame: pd.DataFrame, column: str, valid: Sequence[str], *, what: str
+) -> npt.NDArray[np.object_]:
+    """Return a required code column of an input frame, every cell one of ``valid``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input frame.
+    column : str
+        The code column (required).
+    valid : sequence of str
+        The valid codes.
+    what : str
+        Name of the frame in messages (e.g. ``"fleet"``).
+
+    Returns
+    -------
+    ndarray of object
+        The codes as Python ``str``, one per row.
+
+    Raises
+    ------
+    ValueError
+        If the column is absent, or naming the first row with a missing or unknown code
+        (see :func:`frame_row_error`).
+    """
+    require_frame_columns(frame, [column], what)
+    codes = code_array(frame[column]).reshape(-1)
+    text = codes.astype(str)
+    bad = pd.isna(codes) | ~np.isin(text, np.asarray(valid, dtype=str))
+    if bad.any():
+        raise frame_row_error(
+            frame, bad, column, f"one of {', '.join(valid)}", what=what, values=codes
+        )
+    return text.astype(object)
+
+
+def frame_numbers(
+    frame: pd.DataFrame,
+    column: str,
+    *,
+    what: str,
+    required: bool = False,
+    minimum: float = 0.0,
+    maximum: float = np.inf,
+    minimum_inclusive: bool = True,
+    unit: str | None = None,
+    expected: str | None = None,
+) -> npt.NDArray[np.float64]:
+    """Return a numeric column of an input frame, every given cell finite and in range.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input frame.
+    column : str
+        The numeric column.
+    what : str
+        Name of the frame in messages (e.g. ``"fleet"``).
+    required : bool, default False
+        If True the column must exist and every cell must hold a number; otherwise an
+        absent column or an empty cell gives NaN.
+    minimum : float, default 0.0
+        Lower bound of the values.
+    maximum : float, default inf
+        Upper bound of the values (inclusive).
+    minimum_inclusive : bool, default True
+        Whether ``minimum`` itself is allowed.
+    unit : str, optional
+        Unit quoted after the range in messages, e.g. ``"kW"``.
+    expected : str, optional
+        What was expected, for messages, replacing the range, e.g. ``"a model year from
+        1900 to 2023"``.
+
+    Returns
+    -------
+    ndarray of float
+        The values, one per row; NaN for empty cells (or an absent optional column).
+
+    Raises
+    ------
+    ValueError
+        If a required column is absent, or naming the first row whose cell is not a
+        number, infinite, out of range, or empty while ``required`` (see
+        :func:`frame_row_error`).
+    """
+    if column not in frame.columns:
+        if required:
+            require_frame_columns(frame, [column], what)
+        return np.full(len(frame), np.nan)
+    raw = frame[column]
+    numbers = pd.Series(pd.to_numeric(raw.astype(object), errors="coerce"))
+    values = np.asarray(numbers.to_numpy(dtype=float, na_value=np.nan), dtype=float).reshape(-1)
+    blank = np.asarray(pd.isna(raw), dtype=bool).reshape(-1)
+    present = ~np.isnan(values)
+    below = values < minimum if minimum_inclusive else values <= minimum
+    out_of_range = present & (below | (values > maximum) | np.isinf(values))
+    bad = (~present & ~blank) | out_of_range | (blank & required)
+    if bad.any():
+        if expected is None:
+            if np.isinf(maximum):
+                expected = f"a finite number {'>=' if minimum_inclusive else '>'} {minimum:g}"
+            else:
+                bracket = "[" if minimum_inclusive else "("
+                expected = f"a finite number in {bracket}{minimum:g}, {maximum:g}]"
+            if unit:
+                expected += f" [{unit}]"
+        if not required:
+            expected += " or an empty cell"
+        raise frame_row_error(frame, bad, column, expected, what=what, values=raw)
+    return values
+
+
+def check_frame_zero_emission(
+    frame: pd.DataFrame,
+    fuels: npt.NDArray[np.object_],
+    tiers: npt.NDArray[np.object_],
+    *,
+    what: str,
+    combustion: str = "a combustion tier",
+) -> None:
+    """Check that tier ``ze`` is given exactly to the rows of fuel ``electric``.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input frame (for messages).
+    fuels, tiers : ndarray of object
+        The checked ``fuel`` and ``tier`` codes, one per row.
+    what : str
+        Name of the frame in messages (e.g. ``"fleet"``).
+    combustion : str, default 'a combustion tier'
+        The tiers of the other fuels, for messages, e.g. ``"a diesel tier (tier0-tier4)"``.
+
+    Raises
+    ------
+    ValueError
+        Naming the first row with an electric fuel and another tier, or another fuel and
+        tier ``ze``, e.g. ``fleet row 2, column 'tier': expected tier 'ze' for fuel
+        'electric' and a combustion tier for other fuels, got 'tier4f'``.
+    """
+    mismatch = (fuels == "electric") != (tiers == "ze")
+    if mismatch.any():
+        raise frame_row_error(
+            frame,
+            mismatch,
+            "tier",
+            f"tier 'ze' for fuel 'electric' and {combustion} for other fuels",
+            what=what,
+            values=tiers,
+        )
+
+
+def check_frame_pairs(
+    frame: pd.DataFrame,
+    keys: tuple[str, str],
+    first: npt.NDArray[np.object_],
+    second: npt.NDArray[np.object_],
+    table: pd.DataFrame,
+    *,
+    what: str,
+    table_what: str,
+    order: Sequence[str] | None = None,
+) -> None:
+    """Check that every row's pair of codes is a key pair of a factor table.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The input frame (for messages).
+    keys : tuple of str
+        The two key columns, e.g. ``("fuel", "tier")``; the second is blamed.
+    first, second : ndarray of object
+        The checked codes of the two key columns, one per row.
+    table : pandas.DataFrame
+        The factor table, with both key columns.
+    what : str
+        Name of the frame in messages (e.g. ``"fleet"``).
+    table_what : str
+        What the table holds, for messages, e.g. ``"factors"``.
+    order : sequence of str, optional
+        Order in which to list the valid codes of the second column; default sorted.
+
+    Raises
+    ------
+    ValueError
+        Naming the first row whose pair is not in ``table``, the second column and its
+        valid codes for that row's first code, e.g. ``fleet row 2, column 'tier':
+        expected a tier with factors for fuel 'lpg' (lsi_phase1, lsi_phase2), got 'tier4f'``.
+    """
+    first_name, second_name = keys
+    pairs = table[[first_name, second_name]].drop_duplicates().astype(str)
+    rows = pd.MultiIndex.from_arrays([first.astype(str), second.astype(str)])
+    bad = ~np.asarray(rows.isin(pd.MultiIndex.from_frame(pairs)), dtype=bool)
+    if bad.any():
+        key = str(first[np.flatnonzero(bad)[0]])
+        found = set(pairs.loc[pairs[first_name] == key, second_name])
+        allowed = [code for code in order if code in found] if order else sorted(found)
+        raise frame_row_error(
+            frame,
+            bad,
+            second_name,
+            f"a {second_name} with {table_what} for {first_name} {key!r} "
+            f"({', '.join(allowed) or 'none'})",
+            what=what,
+            values=second,
+        )
+
+
+def _show(value: Any) -> str:
+    """Quote a cell in messages: its repr, or ``a missing value``."""
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return "a missing value"
+    return repr(value.item() if isinstance(value, np.generic) else value)

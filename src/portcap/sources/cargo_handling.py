@@ -49,7 +49,7 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
 import numpy.typing as npt
@@ -60,12 +60,18 @@ from portcap.sources._arrays import (
     CodeInput,
     FloatInput,
     FloatOutput,
+    check_frame_pairs,
+    check_frame_zero_emission,
     check_range,
     code_array,
     common_index,
     float_array,
+    frame_codes,
+    frame_numbers,
+    frame_row_error,
     lookup,
     require_codes,
+    require_frame_columns,
     wrap,
 )
 from portcap.units import KW_PER_HP
@@ -920,8 +926,7 @@ def fill_defaults(fleet: pd.DataFrame) -> pd.DataFrame:
     0     230.0        2000.0              annual_hours,load_factor,median_life_h
     1     175.0        1000.0  rated_hp,annual_hours,load_factor,median_life_h
     """
-    _require_columns(fleet, ["equipment_type"])
-    types = _code_column(fleet, "equipment_type", EQUIPMENT_TYPES)
+    types = frame_codes(fleet, "equipment_type", EQUIPMENT_TYPES, what="fleet")
     result = fleet.copy()
     defaults = default_characteristics(types)
     bounds = {
@@ -933,7 +938,14 @@ def fill_defaults(fleet: pd.DataFrame) -> pd.DataFrame:
     filled = np.full(len(fleet), "", dtype="<U64")
     for name in DEFAULT_FIELDS:  # four named fields, not rows
         low, high, low_inclusive = bounds[name]
-        given = _numeric_column(fleet, name, low=low, high=high, low_inclusive=low_inclusive)
+        given = frame_numbers(
+            fleet,
+            name,
+            what="fleet",
+            minimum=low,
+            maximum=high,
+            minimum_inclusive=low_inclusive,
+        )
         missing = np.isnan(given)
         result[name] = np.where(missing, defaults[name].to_numpy(dtype=float), given)
         filled = np.char.add(filled, np.where(missing, name + ",", ""))
@@ -1031,39 +1043,47 @@ def fleet_emissions(
         year, load_factor_scale, in_use_nox_multiplier, in_use_pm_multiplier, fuel_sulfur_ppm
     )
     gwp = factors.gwp_table(gwp_set).set_index("pollutant")["gwp_kg_co2e_per_kg"]
-    _require_columns(fleet, ["equipment_type", "fuel", "tier", "count"])
+    require_frame_columns(
+        fleet,
+        ["equipment_type", "fuel", "tier", "count"],
+        "fleet",
+        optional=[*DEFAULT_FIELDS, "model_year", "source_row"],
+    )
     frame = fill_defaults(fleet)
-    fuels = _code_column(fleet, "fuel", FUELS)
-    tiers = _code_column(fleet, "tier", TIERS)
-    electric = fuels == "electric"
-    mismatch = electric != (tiers == "ze")
-    if mismatch.any():
-        raise _row_error(
-            fleet,
-            mismatch,
-            "tier",
-            "expected tier 'ze' for fuel 'electric' and a combustion tier for other fuels",
-        )
-    _check_pairs(fleet, fuels, tiers)
-    count = _numeric_column(fleet, "count", low=0.0, required=True)
-    model_year = _numeric_column(
+    fuels = frame_codes(fleet, "fuel", FUELS, what="fleet")
+    tiers = frame_codes(fleet, "tier", TIERS, what="fleet")
+    check_frame_zero_emission(fleet, fuels, tiers, what="fleet")
+    check_frame_pairs(
+        fleet,
+        ("fuel", "tier"),
+        fuels,
+        tiers,
+        factors.load_table("che_ef"),
+        what="fleet",
+        table_what="factors",
+    )
+    count = frame_numbers(fleet, "count", what="fleet", required=True)
+    model_year = frame_numbers(
         fleet,
         "model_year",
-        low=1900.0,
-        high=float(year),
+        what="fleet",
+        minimum=1900.0,
+        maximum=float(year),
         expected=f"a model year from 1900 to the inventory year {year}",
     )
     fractional = ~np.isnan(model_year) & (np.mod(model_year, 1.0) != 0.0)
     if fractional.any():
-        raise _row_error(fleet, fractional, "model_year", "expected an integer year")
+        raise frame_row_error(fleet, fractional, "model_year", "an integer year", what="fleet")
 
     load = frame["load_factor"].to_numpy(dtype=float) * load_factor_scale
     if (load > 1.0).any():
-        raise _row_error(
+        raise frame_row_error(
             fleet,
             load > 1.0,
             "load_factor",
-            f"expected load_factor x load_factor_scale ({load_factor_scale}) <= 1",
+            f"load_factor x load_factor_scale ({load_factor_scale}) <= 1",
+            what="fleet",
+            values=frame["load_factor"],
         )
     hours = frame["annual_hours"].to_numpy(dtype=float)
     life = frame["median_life_h"].to_numpy(dtype=float)
@@ -1092,7 +1112,7 @@ def fleet_emissions(
 
 
 # --------------------------------------------------------------------------------------
-# Internals: frame validation and the long table
+# Internals: option checks and the long table
 # --------------------------------------------------------------------------------------
 def _long_table(
     fleet: pd.DataFrame,
@@ -1135,94 +1155,6 @@ def _check_options(
     ):
         check_range(np.asarray(value, dtype=float), name, 0.0)
     check_range(np.asarray(fuel_sulfur_ppm, dtype=float), "fuel_sulfur_ppm", 0, _MAX_SULFUR_PPM)
-
-
-def _require_columns(fleet: pd.DataFrame, columns: Sequence[str]) -> None:
-    if not isinstance(fleet, pd.DataFrame):
-        raise ValueError(f"fleet must be a pandas DataFrame, got {type(fleet).__name__}")
-    missing = [c for c in columns if c not in fleet.columns]
-    if missing:
-        raise ValueError(
-            f"fleet is missing required column(s) {missing}; required: {list(columns)}"
-        )
-
-
-def _row_error(
-    fleet: pd.DataFrame, bad: npt.NDArray[np.bool_], column: str, expected: str
-) -> ValueError:
-    positions = np.flatnonzero(bad)
-    position = int(positions[0])
-    where = f"fleet row {position}"
-    if "source_row" in fleet.columns:
-        where += f" (source_row {_plain(fleet['source_row'].iloc[position])!r})"
-    value = _plain(fleet[column].iloc[position]) if column in fleet.columns else None
-    more = f" ({len(positions) - 1} more row(s) like it)" if len(positions) > 1 else ""
-    return ValueError(f"{where}, column {column!r}: {expected}, got {value!r}{more}")
-
-
-def _plain(value: object) -> object:
-    return value.item() if isinstance(value, np.generic) else value
-
-
-def _code_column(fleet: pd.DataFrame, column: str, valid: Sequence[str]) -> npt.NDArray[np.object_]:
-    codes = code_array(fleet[column]).reshape(-1)
-    missing = pd.isna(codes)
-    if missing.any():
-        raise _row_error(
-            fleet, missing, column, f"the cell is empty; expected one of {', '.join(valid)}"
-        )
-    unknown = ~np.isin(codes.astype(str), np.asarray(valid, dtype=str))
-    if unknown.any():
-        raise _row_error(fleet, unknown, column, f"expected one of {', '.join(valid)}")
-    return codes
-
-
-def _numeric_column(
-    fleet: pd.DataFrame,
-    column: str,
-    *,
-    low: float,
-    high: float = np.inf,
-    low_inclusive: bool = True,
-    required: bool = False,
-    expected: str | None = None,
-) -> npt.NDArray[np.float64]:
-    if column not in fleet.columns:
-        return np.full(len(fleet), np.nan)
-    raw = fleet[column]
-    numbers = pd.to_numeric(raw.astype(object), errors="coerce")
-    values = np.asarray(
-        pd.Series(numbers).to_numpy(dtype=float, na_value=np.nan), dtype=float
-    ).reshape(-1)
-    blank = pd.isna(raw).to_numpy()
-    interval = f"[{low:g}, {high:g}]" if low_inclusive else f"({low:g}, {high:g}]"
-    bounds = expected if expected is not None else f"a number in {interval}"
-    not_number = np.isnan(values) & ~blank
-    if not_number.any():
-        raise _row_error(fleet, not_number, column, f"expected {bounds}")
-    if required and blank.any():
-        raise _row_error(fleet, blank, column, f"expected {bounds}")
-    present = ~np.isnan(values)
-    below = values < low if low_inclusive else values <= low
-    bad = present & (below | (values > high) | np.isinf(values))
-    if bad.any():
-        raise _row_error(fleet, bad, column, f"expected {bounds}")
-    return values
-
-
-def _check_pairs(
-    fleet: pd.DataFrame, fuels: npt.NDArray[np.object_], tiers: npt.NDArray[np.object_]
-) -> None:
-    pairs = factors.load_table("che_ef")[["fuel", "tier"]].drop_duplicates()
-    valid = set(zip(pairs["fuel"], pairs["tier"], strict=True))
-    keys = pd.Series(list(zip(fuels.astype(str), tiers.astype(str), strict=True)), dtype=object)
-    bad = ~keys.isin(valid).to_numpy()
-    if bad.any():
-        fuel = str(fuels[np.flatnonzero(bad)[0]])
-        allowed = ", ".join(sorted(pairs.loc[pairs["fuel"] == fuel, "tier"]))
-        raise _row_error(
-            fleet, bad, "tier", f"expected a tier with factors for fuel {fuel!r} ({allowed})"
-        )
 
 
 def _check_not_above(

@@ -41,10 +41,9 @@ References
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
 from portcap import factors
@@ -54,12 +53,16 @@ from portcap.sources._arrays import (
     FloatInput,
     FloatOutput,
     check_codes,
+    check_frame_zero_emission,
     check_range,
     code_array,
     common_index,
     float_array,
+    frame_codes,
+    frame_numbers,
     lookup,
     require_codes,
+    require_frame_columns,
     wrap,
 )
 
@@ -593,14 +596,12 @@ def assist_tug_hours(
 # --------------------------------------------------------------------------------------
 # Fleet tables
 # --------------------------------------------------------------------------------------
-_NUMERIC_LIMITS: Mapping[str, tuple[float, float, str]] = {
-    # column -> (low, high, expected) for the row checks of fleet frames
-    "count": (0.0, np.inf, "a number >= 0"),
-    "engines_per_craft": (0.0, np.inf, "a number >= 0"),
-    "rated_kw": (0.0, np.inf, "a number >= 0 [kW]"),
-    "annual_hours": (0.0, _MAX_HOURS_PER_YEAR, "a number in [0, 8784] [h]"),
-    "load_factor": (0.0, 1.0, "a fraction in [0, 1]"),
-    "deterioration_factor": (0.0, np.inf, "a number >= 0"),
+_FILLABLE_LIMITS: Mapping[str, tuple[float, str | None]] = {
+    # column -> (maximum, unit) for the row checks of fleet frames (minimum 0)
+    "engines_per_craft": (np.inf, None),
+    "rated_kw": (np.inf, "kW"),
+    "annual_hours": (_MAX_HOURS_PER_YEAR, "h"),
+    "load_factor": (1.0, None),
 }
 
 
@@ -658,8 +659,8 @@ def fill_defaults(fleet: pd.DataFrame) -> pd.DataFrame:
     frame = fleet.copy()
     keys = pd.DataFrame(
         {
-            "craft_type": _codes_by_row(fleet, "craft_type", CRAFT_TYPES),
-            "engine": _codes_by_row(fleet, "engine", ENGINES),
+            "craft_type": frame_codes(fleet, "craft_type", CRAFT_TYPES, what="fleet"),
+            "engine": frame_codes(fleet, "engine", ENGINES, what="fleet"),
         },
         index=fleet.index,
     )
@@ -671,7 +672,8 @@ def fill_defaults(fleet: pd.DataFrame) -> pd.DataFrame:
     )
     missing_by_column = []
     for column in FILLABLE_COLUMNS:
-        values = _numbers_by_row(fleet, column, required=False)
+        maximum, unit = _FILLABLE_LIMITS[column]
+        values = frame_numbers(fleet, column, what="fleet", maximum=maximum, unit=unit)
         missing = np.isnan(values)
         frame[column] = np.where(missing, defaults[column].to_numpy(dtype=float), values)
         missing_by_column.append(missing)
@@ -760,22 +762,19 @@ def fleet_emissions(
     0     0  assist_tug  propulsion       nox   4032000.0  28224000.0
     11    1       ferry  propulsion       nox   2700000.0         0.0
     """
-    required = ["craft_type", "engine", "fuel", "tier", "count"]
-    missing_columns = [c for c in required if c not in fleet.columns]
-    if missing_columns:
-        raise ValueError(f"fleet is missing column(s) {missing_columns}; required: {required}")
-    fuels = _codes_by_row(fleet, "fuel", FUELS)
-    tiers = _codes_by_row(fleet, "tier", TIERS)
-    electric = fuels == "electric"
-    _fail_row(
+    require_frame_columns(
         fleet,
-        electric != (tiers == "ze"),
-        "tier",
-        "'ze' for fuel 'electric' and a diesel tier (tier0-tier4) for fuel 'diesel'",
-        tiers,
+        ["craft_type", "engine", "fuel", "tier", "count"],
+        "fleet",
+        optional=[*FILLABLE_COLUMNS, "deterioration_factor", "source_row"],
     )
-    count = _numbers_by_row(fleet, "count", required=True)
-    deterioration = _numbers_by_row(fleet, "deterioration_factor", required=False)
+    fuels = frame_codes(fleet, "fuel", FUELS, what="fleet")
+    tiers = frame_codes(fleet, "tier", TIERS, what="fleet")
+    check_frame_zero_emission(
+        fleet, fuels, tiers, what="fleet", combustion="a diesel tier (tier0-tier4)"
+    )
+    count = frame_numbers(fleet, "count", what="fleet", required=True)
+    deterioration = frame_numbers(fleet, "deterioration_factor", what="fleet")
     deterioration = np.where(np.isnan(deterioration), 1.0, deterioration)
     filled = fill_defaults(fleet)
     energy = count * energy_kwh(
@@ -807,61 +806,3 @@ def fleet_emissions(
             "mass_g": np.asarray(mass, dtype=float),
         }
     )
-
-
-# --------------------------------------------------------------------------------------
-# Row checks of fleet frames
-# --------------------------------------------------------------------------------------
-def _row_label(fleet: pd.DataFrame, position: int) -> str:
-    label = f"row {position}"
-    if "source_row" in fleet.columns:
-        value = fleet["source_row"].iloc[position]
-        value = value.item() if isinstance(value, np.generic) else value
-        label += f" (source_row {value!r})"
-    return label
-
-
-def _fail_row(
-    fleet: pd.DataFrame,
-    bad: npt.NDArray[np.bool_],
-    column: str,
-    expected: str,
-    values: npt.NDArray[np.object_] | npt.NDArray[np.float64] | pd.Series,
-) -> None:
-    if bad.any():
-        position = int(np.flatnonzero(bad)[0])
-        got = values.iloc[position] if isinstance(values, pd.Series) else values[position]
-        got = got.item() if isinstance(got, np.generic) else got
-        raise ValueError(
-            f"fleet {_row_label(fleet, position)}, column {column!r}: expected {expected}, "
-            f"got {got!r}"
-        )
-
-
-def _codes_by_row(
-    fleet: pd.DataFrame, column: str, valid: Sequence[str]
-) -> npt.NDArray[np.object_]:
-    if column not in fleet.columns:
-        raise ValueError(f"fleet is missing column {column!r}")
-    codes = code_array(fleet[column])
-    known = pd.Series(codes, dtype=object).isin(list(valid)).to_numpy()
-    expected = "one of " + ", ".join(repr(v) for v in valid)
-    _fail_row(fleet, ~known, column, expected, codes)
-    return codes
-
-
-def _numbers_by_row(fleet: pd.DataFrame, column: str, *, required: bool) -> npt.NDArray[np.float64]:
-    low, high, expected = _NUMERIC_LIMITS[column]
-    if column not in fleet.columns:
-        if required:
-            raise ValueError(f"fleet is missing column {column!r}")
-        return np.full(len(fleet), np.nan)
-    raw = fleet[column]
-    numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    absent = pd.isna(raw).to_numpy()
-    _fail_row(fleet, np.isnan(numbers) & ~absent, column, expected, raw)
-    if required:
-        _fail_row(fleet, absent, column, expected, raw)
-    out_of_range = ~np.isnan(numbers) & ((numbers < low) | (numbers > high))
-    _fail_row(fleet, out_of_range, column, expected, raw)
-    return numbers

@@ -43,21 +43,19 @@ from portcap.sources._arrays import (
     CodeInput,
     FloatInput,
     FloatOutput,
+    check_frame_pairs,
     check_range,
     code_array,
     common_index,
     float_array,
+    frame_codes,
+    frame_numbers,
     lookup,
     require_codes,
+    require_frame_columns,
     wrap,
 )
-from portcap.sources.trucks import (
-    MAX_SULFUR_PPM,
-    _check_combinations,
-    _check_trips_frame,
-    _derived_rates,
-    _long_table,
-)
+from portcap.sources.trucks import MAX_SULFUR_PPM, _derived_rates, _long_table
 
 __all__ = [
     "FUELS",
@@ -406,19 +404,28 @@ def fleet_emissions(
     11    1  electric         7500.0     0.0
     """
     factors.check_choice(gwp_set, factors.GWP_SETS, "gwp_set")
-    checked = _check_trips_frame(
+    require_frame_columns(
         trips,
-        codes={"fuel": FUELS, "model_year_group": MODEL_YEAR_GROUPS},
-        amounts=("trips", "miles_per_trip"),
-        optional_amounts={"fuel_sulfur_ppm": MAX_SULFUR_PPM},
+        ["fuel", "model_year_group", "trips", "miles_per_trip"],
+        "trips",
+        optional=["fuel_sulfur_ppm", "source_row"],
     )
-    fuels = checked["fuel"]
-    groups = checked["model_year_group"]
-    _check_combinations(
-        trips, fuels, groups, "light_duty_rates", "light-duty emission rates", MODEL_YEAR_GROUPS
+    fuels = frame_codes(trips, "fuel", FUELS, what="trips")
+    groups = frame_codes(trips, "model_year_group", MODEL_YEAR_GROUPS, what="trips")
+    count = frame_numbers(trips, "trips", what="trips", required=True)
+    miles_per_trip = frame_numbers(trips, "miles_per_trip", what="trips", required=True)
+    sulfur = frame_numbers(trips, "fuel_sulfur_ppm", what="trips", maximum=MAX_SULFUR_PPM)
+    check_frame_pairs(
+        trips,
+        ("fuel", "model_year_group"),
+        fuels,
+        groups,
+        factors.load_table("light_duty_rates"),
+        what="trips",
+        table_what="light-duty emission rates",
+        order=MODEL_YEAR_GROUPS,
     )
-    sulfur = checked.get("fuel_sulfur_ppm", np.full(len(fuels), np.nan))
-    miles = (checked["trips"] * checked["miles_per_trip"]).astype(float)
+    miles = (count * miles_per_trip).astype(float)
     rates = _rate_frame(
         groups, fuels, sulfur, gwp_set=gwp_set, pm25_to_pm10_ratio=pm25_to_pm10_ratio
     ).to_numpy(dtype=float)

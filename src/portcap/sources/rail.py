@@ -55,8 +55,11 @@ from portcap.sources._arrays import (
     code_array,
     common_index,
     float_array,
+    frame_codes,
+    frame_numbers,
     lookup,
     require_codes,
+    require_frame_columns,
     wrap,
 )
 
@@ -611,8 +614,8 @@ def emission_factor_g_per_hp_hr(
 
 
 def _factor_frame(
-    duties: npt.NDArray[np.str_],
-    tiers: npt.NDArray[np.str_],
+    duties: npt.NDArray[np.object_],
+    tiers: npt.NDArray[np.object_],
     sulfur_ppm: npt.NDArray[np.float64],
     gwp_set: str,
 ) -> pd.DataFrame:
@@ -766,26 +769,18 @@ def fleet_emissions(
     0          102960.0  10210000.0
     1               0.0         0.0
     """
-    if not isinstance(work, pd.DataFrame):
-        raise ValueError(f"work must be a pandas DataFrame, got {type(work).__name__}")
+    require_frame_columns(
+        work, ["duty", "tier", "fuel_gal"], "work", optional=["fuel_sulfur_ppm", "source_row"]
+    )
     factors.check_choice(gwp_set, factors.GWP_SETS, "gwp_set")
     check_range(
         np.asarray(fuel_sulfur_ppm, dtype=float), "fuel_sulfur_ppm", 0.0, MAX_FUEL_SULFUR_PPM
     )
-    missing = [c for c in ("duty", "tier", "fuel_gal") if c not in work.columns]
-    if missing:
-        raise ValueError(
-            f"work is missing required column(s) {missing}; expected columns duty, tier, "
-            f"fuel_gal (optional fuel_sulfur_ppm, source_row)"
-        )
-    duties = _frame_codes(work, "duty", DUTIES)
-    tiers = _frame_codes(work, "tier", TIERS)
-    fuel = _frame_numbers(work, "fuel_gal", 0.0, np.inf, required=True)
-    if "fuel_sulfur_ppm" in work.columns:
-        sulfur = _frame_numbers(work, "fuel_sulfur_ppm", 0.0, MAX_FUEL_SULFUR_PPM, required=False)
-        sulfur = np.where(np.isnan(sulfur), fuel_sulfur_ppm, sulfur)
-    else:
-        sulfur = np.full(len(work), float(fuel_sulfur_ppm))
+    duties = frame_codes(work, "duty", DUTIES, what="work")
+    tiers = frame_codes(work, "tier", TIERS, what="work")
+    fuel = frame_numbers(work, "fuel_gal", what="work", required=True)
+    sulfur = frame_numbers(work, "fuel_sulfur_ppm", what="work", maximum=MAX_FUEL_SULFUR_PPM)
+    sulfur = np.where(np.isnan(sulfur), float(fuel_sulfur_ppm), sulfur)
 
     factor_frame = _factor_frame(duties, tiers, sulfur, gwp_set)
     work_per_row = np.asarray(work_hp_hr(fuel, duties), dtype=float)
@@ -803,50 +798,3 @@ def fleet_emissions(
         },
         columns=list(_OUTPUT_COLUMNS),
     )
-
-
-def _show(value: object) -> str:
-    return repr(value.item() if isinstance(value, np.generic) else value)
-
-
-def _row_label(work: pd.DataFrame, position: int) -> str:
-    label = f"row {position}"
-    if "source_row" in work.columns:
-        label += f" (source_row {_show(work['source_row'].iloc[position])})"
-    return label
-
-
-def _frame_codes(work: pd.DataFrame, column: str, valid: tuple[str, ...]) -> npt.NDArray[np.str_]:
-    values = code_array(work[column])
-    missing = pd.isna(values)
-    unknown = ~missing & ~np.isin(values.astype(str), valid)
-    bad = missing | unknown
-    if bad.any():
-        position = int(np.flatnonzero(bad)[0])
-        got = "a missing value" if missing[position] else _show(values[position])
-        raise ValueError(
-            f"{_row_label(work, position)}: column {column!r} has {got}; "
-            f"expected one of {', '.join(valid)}"
-        )
-    return values.astype(str)
-
-
-def _frame_numbers(
-    work: pd.DataFrame, column: str, low: float, high: float, *, required: bool
-) -> npt.NDArray[np.float64]:
-    raw = work[column]
-    numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-    absent = pd.isna(raw).to_numpy()
-    not_number = np.isnan(numbers) & ~absent
-    out_of_range = ~np.isnan(numbers) & ((numbers < low) | (numbers > high) | np.isinf(numbers))
-    bad = not_number | out_of_range | (absent & required)
-    if bad.any():
-        position = int(np.flatnonzero(bad)[0])
-        value = raw.iloc[position]
-        got = "a missing value" if absent[position] else _show(value)
-        upper = "" if np.isinf(high) else f" and <= {high:g}"
-        raise ValueError(
-            f"{_row_label(work, position)}: column {column!r} has {got}; "
-            f"expected a finite number >= {low:g}{upper}"
-        )
-    return numbers

@@ -54,7 +54,6 @@ References
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -65,12 +64,16 @@ from portcap.sources._arrays import (
     CodeInput,
     FloatInput,
     FloatOutput,
+    check_frame_pairs,
     check_range,
     code_array,
     common_index,
     float_array,
+    frame_codes,
+    frame_numbers,
     lookup,
     require_codes,
+    require_frame_columns,
     wrap,
 )
 from portcap.sources.ships import co2_equivalent
@@ -657,22 +660,30 @@ def fleet_emissions(
         0.0,
         MAX_SULFUR_PPM,
     )
-    checked = _check_trips_frame(
+    require_frame_columns(
         trips,
-        codes={"model_year_group": MODEL_YEAR_GROUPS, "fuel": FUELS},
-        amounts=("miles", "idle_h"),
-        optional_amounts={"fuel_sulfur_ppm": MAX_SULFUR_PPM},
+        ["model_year_group", "fuel", "miles", "idle_h"],
+        "trips",
+        optional=["fuel_sulfur_ppm", "source_row"],
     )
-    groups = checked["model_year_group"]
-    fuels = checked["fuel"]
-    _check_combinations(
-        trips, fuels, groups, "truck_running_rates", "truck emission rates", MODEL_YEAR_GROUPS
+    groups = frame_codes(trips, "model_year_group", MODEL_YEAR_GROUPS, what="trips")
+    fuels = frame_codes(trips, "fuel", FUELS, what="trips")
+    miles = frame_numbers(trips, "miles", what="trips", required=True)
+    idle_h = frame_numbers(trips, "idle_h", what="trips", required=True)
+    row_sulfur = frame_numbers(trips, "fuel_sulfur_ppm", what="trips", maximum=MAX_SULFUR_PPM)
+    check_frame_pairs(
+        trips,
+        ("fuel", "model_year_group"),
+        fuels,
+        groups,
+        factors.load_table("truck_running_rates"),
+        what="trips",
+        table_what="truck emission rates",
+        order=MODEL_YEAR_GROUPS,
     )
     sulfur = _default_sulfur_ppm(fuels, fuel_sulfur_ppm, natural_gas_sulfur_ppm)
-    if "fuel_sulfur_ppm" in checked:
-        row_sulfur = checked["fuel_sulfur_ppm"]
-        sulfur = np.where(np.isnan(row_sulfur), sulfur, row_sulfur)
-    activity = np.column_stack([checked["miles"], checked["idle_h"]]).astype(float)
+    sulfur = np.where(np.isnan(row_sulfur), sulfur, row_sulfur)
+    activity = np.column_stack([miles, idle_h]).astype(float)
     rates = np.stack(
         [
             _rate_frame(
@@ -698,113 +709,8 @@ def fleet_emissions(
 
 
 # --------------------------------------------------------------------------------------
-# Frame helpers shared by the on-road modules (trucks, light_duty)
+# Output table shared by the on-road modules (trucks, light_duty)
 # --------------------------------------------------------------------------------------
-def _row_label(frame: pd.DataFrame, position: int) -> str:
-    """Name a row of an input frame in messages: 0-based position and ``source_row``.
-
-    Parameters
-    ----------
-    frame : pandas.DataFrame
-        The input frame.
-    position : int
-        0-based position of the row.
-
-    Returns
-    -------
-    str
-        E.g. ``"row 3 (source_row 5)"``.
-    """
-    label = f"row {position}"
-    if "source_row" in frame.columns:
-        value = frame["source_row"].iloc[position]
-        label += f" (source_row {value.item() if isinstance(value, np.generic) else value})"
-    return label
-
-
-def _check_trips_frame(
-    trips: pd.DataFrame,
-    *,
-    codes: Mapping[str, Sequence[str]],
-    amounts: Sequence[str],
-    optional_amounts: Mapping[str, float] | None = None,
-) -> dict[str, npt.NDArray[Any]]:
-    """Check an activity frame and return its columns as arrays.
-
-    Parameters
-    ----------
-    trips : pandas.DataFrame
-        The activity frame.
-    codes : mapping
-        Required code columns and their valid values.
-    amounts : sequence of str
-        Required numeric columns: finite and >= 0.
-    optional_amounts : mapping, optional
-        Optional numeric columns and their upper bound: empty cells allowed (NaN),
-        otherwise finite and in [0, bound].
-
-    Returns
-    -------
-    dict
-        Column name -> ndarray (object codes, float amounts).
-
-    Raises
-    ------
-    ValueError
-        Naming the row (position and ``source_row``), the column and what was expected.
-    """
-    if not isinstance(trips, pd.DataFrame):
-        raise ValueError(f"trips must be a pandas DataFrame, got {type(trips).__name__}")
-    required = [*codes, *amounts]
-    missing = [column for column in required if column not in trips.columns]
-    if missing:
-        raise ValueError(
-            f"trips is missing required column(s) {missing}; expected columns {required}"
-        )
-    checked: dict[str, npt.NDArray[Any]] = {}
-    for column, valid in codes.items():
-        values = code_array(trips[column])
-        absent = pd.isna(values)
-        known = np.isin(values.astype(str), list(valid)) & ~absent
-        if not known.all():
-            position = int(np.flatnonzero(~known)[0])
-            got = "a missing value" if absent[position] else f"{values[position]!r}"
-            raise ValueError(
-                f"trips {_row_label(trips, position)}, column {column!r}: got {got}; "
-                f"expected one of {', '.join(valid)}"
-            )
-        checked[column] = values.astype(str).astype(object)
-    bounds = dict.fromkeys(amounts, np.inf)
-    optional = dict(optional_amounts or {})
-    bounds.update({c: b for c, b in optional.items() if c in trips.columns})
-    for column, upper in bounds.items():
-        raw = trips[column]
-        numbers = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
-        given = raw.notna().to_numpy()
-        allow_empty = column in optional
-        bad_text = given & np.isnan(numbers)
-        in_range = np.isfinite(numbers) & (numbers >= 0.0) & (numbers <= upper)
-        bad_value = ~np.isnan(numbers) & ~in_range
-        bad_empty = ~given & (not allow_empty)
-        bad = bad_text | bad_value | bad_empty
-        if bad.any():
-            position = int(np.flatnonzero(bad)[0])
-            got = "a missing value" if not given[position] else f"{raw.iloc[position]!r}"
-            expected = (
-                f"a finite number in [0, {upper:g}]"
-                if np.isfinite(upper)
-                else ("a finite number >= 0")
-            )
-            if allow_empty:
-                expected += " or an empty cell"
-            raise ValueError(
-                f"trips {_row_label(trips, position)}, column {column!r}: got {got}; "
-                f"expected {expected}"
-            )
-        checked[column] = numbers
-    return checked
-
-
 def _long_table(
     keys: Mapping[str, npt.NDArray[np.object_]],
     *,
@@ -869,29 +775,6 @@ def _default_sulfur_ppm(
     diesel = np.broadcast_to(np.asarray(diesel_ppm, dtype=float), fuels.shape)
     by_fuel = np.where(fuels == "natural_gas", natural_gas_ppm, 0.0)
     return np.where(fuels == "diesel", diesel, by_fuel).astype(float)
-
-
-def _check_combinations(
-    trips: pd.DataFrame,
-    fuels: npt.NDArray[np.object_],
-    groups: npt.NDArray[np.object_],
-    table_name: str,
-    what: str,
-    group_order: Sequence[str],
-) -> None:
-    table = factors.load_table(table_name)[["fuel", "model_year_group"]].drop_duplicates()
-    valid = pd.MultiIndex.from_frame(table)
-    present = pd.MultiIndex.from_arrays([fuels.astype(str), groups.astype(str)]).isin(valid)
-    if not present.all():
-        position = int(np.flatnonzero(~present)[0])
-        fuel = fuels[position]
-        found = set(table.loc[table["fuel"] == fuel, "model_year_group"])
-        allowed = [group for group in group_order if group in found]
-        raise ValueError(
-            f"trips {_row_label(trips, position)}, column 'model_year_group': no {what} for "
-            f"fuel={fuel!r} with model_year_group={groups[position]!r}; expected one of "
-            f"{', '.join(allowed)}"
-        )
 
 
 def _rate_frame(
