@@ -15,8 +15,19 @@ from pathlib import Path
 
 import pandas as pd
 
-from portcap import __version__, baseline, engine, factors, inventory, output, validation, writers
+from portcap import (
+    __version__,
+    baseline,
+    engine,
+    factors,
+    inventory,
+    output,
+    store,
+    validation,
+    writers,
+)
 from portcap import port_inventory as port_inventory_module
+from portcap import scenario as scenario_module
 from portcap.errors import InputError
 from portcap.report import charts
 
@@ -114,6 +125,40 @@ def _validate(args: argparse.Namespace) -> int:
     else:
         _emit(table, args)
     return 0 if bool(table["passed"].all()) else 1
+
+
+def _run(args: argparse.Namespace) -> int:
+    results = engine.run(args.scenario, progress=not args.quiet)
+    written = output.write_run(results, args.out)
+    run_id = store.record_run(
+        args.store,
+        scenario=results.scenario.name,
+        scenario_hash=results.scenario_hash,
+        resolved_yaml=results.scenario.to_yaml(),
+        summary=results.summary,
+        tables=output.run_tables(results),
+    )
+    print(output.run_summary_text(results))
+    for label, path in written.items():
+        print(f"wrote {label}: {path}")
+    print(f"recorded run {run_id} in {args.store}")
+    return 0
+
+
+def _scenarios(args: argparse.Namespace) -> int:
+    for name, description in sorted(scenario_module.builtin_scenarios().items()):
+        print(f"{name:<16} {description}")
+    return 0
+
+
+def _runs(args: argparse.Namespace) -> int:
+    table = store.list_runs(args.store)
+    if table.empty:
+        print(f"no runs recorded in {args.store}")
+        return 0
+    with pd.option_context("display.width", 140):
+        print(table.to_string(index=False))
+    return 0
 
 
 def _add_output_options(parser: argparse.ArgumentParser, what: str) -> None:
@@ -254,6 +299,37 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(val, "reconciliation table")
     val.add_argument("--gwp", choices=factors.GWP_SETS, default="ar5_100", help="GWP set")
     val.set_defaults(handler=_validate)
+
+    run_parser = sub.add_parser(
+        "run",
+        help="run a scenario: forecast, caps, turn-away, diversion, leakage, jobs",
+        description=_help(engine.run),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    run_parser.add_argument(
+        "scenario",
+        nargs="?",
+        default="pr2304-cap",
+        help="built-in scenario name or YAML file (default: pr2304-cap; see portcap scenarios)",
+    )
+    run_parser.add_argument(
+        "--out", type=Path, default=Path("out/run"), help="output folder (default: out/run)"
+    )
+    run_parser.add_argument(
+        "--store",
+        type=Path,
+        default=store.DEFAULT_STORE,
+        help="DuckDB results store (default: portcap.duckdb in the working folder)",
+    )
+    run_parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    run_parser.set_defaults(handler=_run)
+
+    scenarios = sub.add_parser("scenarios", help="list the built-in scenarios")
+    scenarios.set_defaults(handler=_scenarios)
+
+    runs = sub.add_parser("runs", help="list the runs recorded in the results store")
+    runs.add_argument("--store", type=Path, default=store.DEFAULT_STORE, help="DuckDB store")
+    runs.set_defaults(handler=_runs)
     return parser
 
 

@@ -1,8 +1,9 @@
 """The orchestrator: the one module that knows the whole chain of a run.
 
-For now it runs the ship inventory (:func:`run_ships`): AIS or calls in, the tidy ship
-emissions table out, with the vessel table, the quarantine and the counts of everything
-that was dropped or changed on the way.
+:func:`run` runs a scenario from end to end (forecast, inventory, policy, diversion,
+leakage, economy) and returns :class:`Results`; :func:`run_ships` runs the ship inventory
+alone: AIS or calls in, the tidy ship emissions table out, with the vessel table, the
+quarantine and the counts of everything that was dropped or changed on the way.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ import pandas as pd
 import polars as pl
 from tqdm.auto import tqdm
 
+from portcap import __version__, inventory, vessels, writers
 from portcap import calls as calls_module
-from portcap import inventory, vessels, writers
 from portcap.ais import intervals, schema, stream, zones
+from portcap.baseline import ActivitySet, load_activity_set
 from portcap.errors import InputError
+from portcap.port_inventory import InventoryOptions, port_inventory
+from portcap.scenario import Scenario, load_scenario, scenario_hash
 
 
 @dataclass
@@ -313,3 +317,316 @@ def _run_calls(
         method="calls",
         timings_s=timings,
     )
+
+
+# --------------------------------------------------------------------------------------
+# The scenario run: forecast -> inventory -> policy -> diversion -> economy
+# --------------------------------------------------------------------------------------
+SUMMARY_POLLUTANTS: tuple[str, ...] = ("nox", "pm25", "dpm", "sox", "co2e")
+"""Pollutants of the per-year emission figures of ``summary.json``."""
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything a scenario run produced (see :func:`run`)."""
+
+    scenario: Scenario
+    """The resolved scenario."""
+    scenario_hash: str
+    """Hash of the resolved scenario."""
+    summary: dict[str, object]
+    """The contents of ``summary.json``."""
+    emissions: pd.DataFrame
+    """Regional emissions per year under the scenario: ``year, port, terminal, source,
+    pollutant, mass_tonnes`` (the ports' categories, after technology and turn-away)."""
+    baseline_emissions: pd.DataFrame
+    """The same without the scenario's policy (rules in force only)."""
+    terminals: pd.DataFrame
+    """Per year and container terminal: TEU demand, handled, turned away, binding date."""
+    diversion: pd.DataFrame
+    """Per year, terminal, gateway and destination: TEU and emission changes by leg."""
+    measures: pd.DataFrame
+    """Clean-technology measures taken, with reductions and costs."""
+    caps: pd.DataFrame
+    """Caps in force per year, their limits and the emissions before and after."""
+
+
+def run(
+    scenario: Scenario | str | Path | None = None,
+    *,
+    activity_set: ActivitySet | None = None,
+    progress: bool = False,
+) -> Results:
+    """Run a scenario: forecast, inventory, policy, diversion, leakage and economy per year.
+
+    Parameters
+    ----------
+    scenario : Scenario, str or Path, optional
+        A scenario, a built-in scenario name or a YAML file. Default: ``pr2304-cap``.
+    activity_set : ActivitySet, optional
+        The observed activity (default: the packaged San Pedro Bay baseline); the
+        scenario's ``base_year`` must be one of its years.
+    progress : bool
+        Show a progress bar over the years.
+
+    Returns
+    -------
+    Results
+
+    Notes
+    -----
+    For each year the activity of the base year is projected (:mod:`portcap.forecast`:
+    demand growth and the rules in force), inventoried (:mod:`portcap.port_inventory`),
+    and, under a cap regime, passed through :func:`portcap.policy.cap.apply_caps` (clean
+    technology from :mod:`portcap.policy.technology`, then turn-away on the daily ledger
+    of :func:`portcap.forecast.daily_profile`). Turned-away TEU go to
+    :func:`portcap.diversion.divert`; regional emissions are the inventory after the
+    policy plus the legs of the new routings that lie inside the South Coast Air Basin;
+    emissions elsewhere change by the legs outside it (new minus old); jobs and output
+    follow the cargo (:mod:`portcap.economy`).
+    """
+    from portcap import diversion, economy, forecast
+    from portcap.policy import cap as cap_policy
+    from portcap.policy import technology
+
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    activity_set = activity_set or load_activity_set()
+    if scenario.base_year not in activity_set.years:
+        raise InputError(
+            f"base_year {scenario.base_year} is not in the activity set "
+            f"({', '.join(str(y) for y in activity_set.years)})"
+        )
+    forecast_parameters = forecast.ForecastParameters(**scenario.forecast)
+    options = InventoryOptions()
+    reference_years = {scenario.base_year} | {
+        c.reference_year for c in scenario.caps if c.reference_year is not None
+    }
+    reference = {
+        year: port_inventory(year, activity_set=activity_set, options=options).emissions
+        for year in sorted(reference_years)
+    }
+    terminals_table = activity_set["terminals"]
+    container = terminals_table.loc[terminals_table["kind"] == "container", ["port", "terminal"]]
+    teu_all = forecast.teu_demand(activity_set, scenario.years, forecast_parameters)
+
+    baseline_frames, policy_frames, terminal_frames, measure_frames, cap_frames = [], [], [], [], []
+    years = tqdm(scenario.years, desc="portcap run", unit="year", disable=not progress)
+    for year in years:
+        projected = forecast.project_activity(
+            activity_set, year, forecast_parameters, base_year=scenario.base_year
+        )
+        emissions = port_inventory(year, activity_set=projected, options=options).emissions
+        baseline_frames.append(emissions)
+        teu = teu_all[(teu_all["year"] == year) & teu_all["terminal"].isin(container["terminal"])]
+        caps = (
+            cap_policy.active_caps(
+                scenario.caps, year, reference, container, base_year=scenario.base_year
+            )
+            if scenario.policy == "cap"
+            else pd.DataFrame(columns=["scope", "target", "port", "pollutant", "cap_tonnes"])
+        )
+        measures = None
+        if len(caps) and scenario.technology_first:
+            measures = technology.abatement_options(
+                emissions,
+                year=year,
+                parameters=technology.TechnologyParameters(**scenario.technology),
+            )
+        outcome = cap_policy.apply_caps(
+            emissions,
+            teu[["port", "terminal", "teu"]],
+            caps,
+            forecast.daily_profile(year),
+            options=measures,
+            technology_first=scenario.technology_first,
+            turn_away=scenario.turn_away,
+        )
+        policy_frames.append(outcome.emissions)
+        terminal_frames.append(outcome.terminals)
+        measure_frames.append(outcome.measures)
+        cap_frames.append(outcome.caps.assign(year=year))
+
+    policy_emissions = pd.concat(policy_frames, ignore_index=True)
+    baseline_emissions = pd.concat(baseline_frames, ignore_index=True)
+    terminals = pd.concat(terminal_frames, ignore_index=True)
+    measures_taken = pd.concat(measure_frames, ignore_index=True)
+    caps_table = pd.concat(cap_frames, ignore_index=True)
+    turned_away = terminals.loc[
+        terminals["teu_turned_away"] > 0, ["year", "port", "terminal", "teu_turned_away"]
+    ].rename(columns={"teu_turned_away": "teu"})
+    diverted = diversion.divert(
+        turned_away,
+        parameters=diversion.DiversionParameters(**scenario.diversion),
+        excluded_gateways=scenario.excluded_gateways,
+    )
+    economy_parameters = economy.EconomyParameters(**scenario.economy)
+    jobs = economy.jobs_change(_teu_changes(diverted.flows), economy_parameters)
+    costs = economy.compliance_cost(measures_taken)
+    summary = _summary(
+        scenario,
+        policy_emissions,
+        baseline_emissions,
+        terminals,
+        diverted,
+        jobs,
+        costs,
+        caps_table,
+    )
+    return Results(
+        scenario=scenario,
+        scenario_hash=scenario_hash(scenario),
+        summary=summary,
+        emissions=_by_source(policy_emissions),
+        baseline_emissions=_by_source(baseline_emissions),
+        terminals=terminals,
+        diversion=_diversion_table(diverted),
+        measures=measures_taken,
+        caps=caps_table,
+    )
+
+
+def _by_source(emissions: pd.DataFrame) -> pd.DataFrame:
+    keys = ["year", "port", "terminal", "source", "pollutant"]
+    return emissions.groupby(keys, as_index=False, sort=True).agg(
+        mass_tonnes=("mass_tonnes", "sum")
+    )
+
+
+def _teu_changes(flows: pd.DataFrame) -> pd.DataFrame:
+    """TEU lost by the region and gained by each gateway, per year."""
+    if flows.empty:
+        return pd.DataFrame(columns=["year", "region", "teu"])
+    lost = flows.groupby("year", as_index=False).agg(teu=("teu", "sum"))
+    lost = lost.assign(region="regional", teu=-lost["teu"])
+    served = flows[flows["gateway"] != "unserved"]
+    gained = served.groupby(["year", "gateway"], as_index=False).agg(teu=("teu", "sum"))
+    gained = gained.rename(columns={"gateway": "region"})
+    return pd.concat([lost, gained], ignore_index=True)[["year", "region", "teu"]]
+
+
+def _diversion_table(diverted: object) -> pd.DataFrame:
+    flows = diverted.flows  # type: ignore[attr-defined]
+    leakage = diverted.leakage  # type: ignore[attr-defined]
+    keys = ["year", "terminal", "gateway", "destination"]
+    if flows.empty:
+        return pd.DataFrame(columns=[*keys, "teu"])
+    by_leg = leakage.pivot_table(
+        index=keys,
+        columns=["leg", "region", "pollutant"],
+        values="change_tonnes",
+        aggfunc="sum",
+        fill_value=0.0,
+    )
+    by_leg.columns = [
+        f"{leg}_{region}_{pollutant}_tonnes" for leg, region, pollutant in by_leg.columns
+    ]
+    return flows.merge(by_leg.reset_index(), on=keys, how="left").fillna(0.0)
+
+
+def _totals(emissions: pd.DataFrame, year: int) -> dict[str, float]:
+    mine = emissions[emissions["year"] == year]
+    sums = mine.groupby("pollutant")["mass_tonnes"].sum()
+    return {p: round(float(sums.get(p, 0.0)), 6) for p in SUMMARY_POLLUTANTS}
+
+
+def _summary(
+    scenario: Scenario,
+    policy_emissions: pd.DataFrame,
+    baseline_emissions: pd.DataFrame,
+    terminals: pd.DataFrame,
+    diverted: object,
+    jobs: pd.DataFrame,
+    costs: pd.DataFrame,
+    caps: pd.DataFrame,
+) -> dict[str, object]:
+    flows = diverted.flows  # type: ignore[attr-defined]
+    leakage = diverted.leakage  # type: ignore[attr-defined]
+    per_year = []
+    for year in scenario.years:
+        rows = terminals[terminals["year"] == year]
+        year_flows = flows[flows["year"] == year] if len(flows) else flows
+        year_leak = leakage[leakage["year"] == year] if len(leakage) else leakage
+        regional = _totals(policy_emissions, year)
+        new_regional = _leg_sums(year_leak, region="regional", column="new_tonnes")
+        regional = {p: round(v + new_regional.get(p, 0.0), 6) for p, v in regional.items()}
+        baseline = _totals(baseline_emissions, year)
+        elsewhere = _leg_sums(year_leak, region="elsewhere", column="change_tonnes")
+        net_co2e = regional["co2e"] - baseline["co2e"] + elsewhere.get("co2e", 0.0)
+        complex_caps = caps[(caps["year"] == year) & (caps["scope"] == "complex")]
+        cap_tonnes = {
+            p: (
+                round(
+                    float(complex_caps.loc[complex_caps["pollutant"] == p, "cap_tonnes"].min()), 6
+                )
+                if (complex_caps["pollutant"] == p).any()
+                else None
+            )
+            for p in SUMMARY_POLLUTANTS
+        }
+        year_jobs = jobs[(jobs["year"] == year) & (jobs["region"] == "regional")]
+        year_costs = costs[costs["year"] == year] if len(costs) else costs
+        diverted_by_port = (
+            year_flows[year_flows["gateway"] != "unserved"].groupby("gateway")["teu"].sum()
+            if len(year_flows)
+            else pd.Series(dtype=float)
+        )
+        unserved = (
+            float(year_flows.loc[year_flows["gateway"] == "unserved", "teu"].sum())
+            if len(year_flows)
+            else 0.0
+        )
+        per_year.append(
+            {
+                "year": year,
+                "teu_demand": round(float(rows["teu_demand"].sum()), 3),
+                "teu_handled": round(float(rows["teu_handled"].sum()), 3),
+                "teu_turned_away": round(float(rows["teu_turned_away"].sum()), 3),
+                "teu_diverted_by_port": {
+                    str(k): round(float(v), 3) for k, v in diverted_by_port.items()
+                },
+                "teu_unserved": round(unserved, 3),
+                "regional_emissions_tonnes": regional,
+                "baseline_regional_emissions_tonnes": baseline,
+                "cap_tonnes": cap_tonnes
+                if any(v is not None for v in cap_tonnes.values())
+                else None,
+                "emissions_elsewhere_change_tonnes": {
+                    p: round(elsewhere.get(p, 0.0), 6) for p in SUMMARY_POLLUTANTS
+                },
+                "net_co2e_change_tonnes": round(net_co2e, 6),
+                "regional_jobs_change": round(float(year_jobs["jobs"].sum()), 3),
+                "compliance_cost_usd": round(float(year_costs["cost_usd"].sum()), 2)
+                if len(year_costs)
+                else 0.0,
+                "cap_binding_dates": {
+                    str(t): d for t, d in zip(rows["terminal"], rows["binding_date"], strict=True)
+                },
+            }
+        )
+    return {
+        "scenario": scenario.name,
+        "policy": scenario.policy,
+        "base_year": scenario.base_year,
+        "years": per_year,
+        "provenance": {
+            "portcap_version": __version__,
+            "scenario_hash": scenario_hash(scenario),
+            "scenario": scenario.model_dump(mode="json"),
+            "data_sources": [
+                "src/portcap/data/baseline/SOURCES.md",
+                "src/portcap/data/factors/SOURCES.md",
+                "src/portcap/data/diversion/SOURCES.md",
+                "src/portcap/data/forecast/SOURCES.md",
+                "src/portcap/data/policy/SOURCES.md",
+                "src/portcap/data/economy/SOURCES.md",
+            ],
+        },
+    }
+
+
+def _leg_sums(leakage: pd.DataFrame, *, region: str, column: str) -> dict[str, float]:
+    if leakage.empty or column not in leakage:
+        return {}
+    mine = leakage[leakage["region"] == region]
+    return {str(k): float(v) for k, v in mine.groupby("pollutant")[column].sum().items()}

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from portcap.engine import ShipsRun
+from portcap.engine import Results, ShipsRun
 from portcap.port_inventory import PortInventory
+from portcap.report import html as report_html
 from portcap.writers import format_for, write_table
 
 
@@ -292,3 +293,87 @@ def reconciliation_text(table: pd.DataFrame) -> str:
         f"; {failed} fail" if failed else ""
     )
     return f"{text}\n\n{verdict}"
+
+
+# --------------------------------------------------------------------------------------
+# Scenario runs
+# --------------------------------------------------------------------------------------
+def run_tables(results: Results) -> dict[str, pd.DataFrame]:
+    """Return the result tables of a run as stored (``years``, ``emissions`` ...)."""
+    years = pd.json_normalize(results.summary["years"], sep="_")  # type: ignore[arg-type]
+    years = years[[c for c in years.columns if not c.startswith("cap_binding_dates")]]
+    return {
+        "years": years,
+        "emissions": results.emissions,
+        "baseline_emissions": results.baseline_emissions,
+        "terminals": results.terminals,
+        "diversion": results.diversion,
+        "measures": results.measures,
+    }
+
+
+def write_run(results: Results, folder: str | Path) -> dict[str, Path]:
+    """Write ``summary.json``, ``emissions.parquet``, ``diversion.parquet`` and ``report.html``.
+
+    Also writes ``terminals.parquet`` (TEU and binding dates per year and terminal),
+    ``measures.parquet`` (clean technology taken) and ``scenario.yaml`` (the resolved
+    scenario). Returns label -> path.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    summary_path = folder / "summary.json"
+    summary_path.write_text(json.dumps(results.summary, indent=2, default=str) + "\n")
+    written["summary"] = summary_path
+    written["emissions"] = write_table(results.emissions, folder / "emissions.parquet")
+    written["diversion"] = write_table(results.diversion, folder / "diversion.parquet")
+    written["terminals"] = write_table(results.terminals, folder / "terminals.parquet")
+    written["measures"] = write_table(results.measures, folder / "measures.parquet")
+    scenario_path = folder / "scenario.yaml"
+    scenario_path.write_text(results.scenario.to_yaml())
+    written["scenario"] = scenario_path
+    written["report"] = report_html.write_report(results, folder / "report.html")
+    return written
+
+
+def run_summary_text(results: Results) -> str:
+    """Format a run's key figures for reading: one line per year, milestones marked."""
+    summary = results.summary
+    lines = [
+        f"scenario {results.scenario.name} ({summary['policy']}), base year "
+        f"{summary['base_year']}, hash {results.scenario_hash}",
+        f"  {results.scenario.description}",
+        "",
+    ]
+    rows = []
+    for year in summary["years"]:  # type: ignore[attr-defined]
+        regional = year["regional_emissions_tonnes"]
+        baseline = year["baseline_regional_emissions_tonnes"]
+        cap = (year["cap_tonnes"] or {}).get("nox")
+        bound = sum(1 for d in year["cap_binding_dates"].values() if d)
+        rows.append(
+            {
+                "year": year["year"],
+                "TEU demand": year["teu_demand"],
+                "turned away": year["teu_turned_away"],
+                "unserved": year["teu_unserved"],
+                "NOx base t": baseline["nox"],
+                "NOx t": regional["nox"],
+                "NOx cap t": cap if cap is not None else float("nan"),
+                "net CO2e t": year["net_co2e_change_tonnes"],
+                "jobs": year["regional_jobs_change"],
+                "caps bind": bound,
+            }
+        )
+    table = pd.DataFrame(rows)
+    with pd.option_context("display.float_format", "{:,.0f}".format, "display.width", 160):
+        lines.append(table.to_string(index=False, na_rep="-"))
+    for milestone in (2031, 2037):
+        match = [y for y in summary["years"] if y["year"] == milestone]  # type: ignore[attr-defined]
+        if match and match[0]["teu_diverted_by_port"]:
+            gateways = ", ".join(
+                f"{k} {v:,.0f}"
+                for k, v in sorted(match[0]["teu_diverted_by_port"].items(), key=lambda kv: -kv[1])
+            )
+            lines.append(f"{milestone}: diverted TEU by gateway: {gateways}")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""Policy regimes: what a rule asks of terminals and how they respond (caps, technology)."""

@@ -1,0 +1,383 @@
+r"""The cap regime: caps per terminal and port, a daily ledger, clean technology, turn-away.
+
+A cap limits the yearly mass of one pollutant over a scope (each container terminal, a
+terminal, a port or the whole complex). In a year with active caps:
+
+1. **Clean technology first.** A terminal over its cap takes the clean-technology
+   measures available to it (:mod:`portcap.policy.technology`), cheapest per tonne first,
+   until it is under the cap or the measures run out; the last measure is taken in part.
+2. **Turn-away.** If still over, the terminal turns cargo away for the rest of the year
+   from the day its cumulative emissions reach the cap (the **daily ledger**: emissions
+   follow the day-by-day activity profile of the year). All of a terminal's attributed
+   emissions scale with its cargo, so it can handle the share
+   :math:`a = C / E'` of its year's cargo, where :math:`E'` is its emissions after
+   technology, and turns away :math:`1 - a` of its TEU. The cap binds on the first day
+   whose cumulative activity share reaches :math:`a`: with constant daily emissions
+   :math:`e` that is day :math:`\lceil C / e \rceil`.
+3. **Wider caps** (a port, the complex) are checked after the terminal caps: measures
+   anywhere in the scope first, then the container terminals of the scope turn away the
+   same further share of their remaining cargo, enough to bring the scope under its cap.
+   Emissions of non-container terminals and of ``other`` are not turned away (the rule's
+   concept puts the turn-away on container terminals).
+
+The functions here are pure: they take the year's projected emissions table, TEU demand
+by terminal, the measures available and the daily profile, and return what happens.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "CapOutcome",
+    "active_caps",
+    "apply_caps",
+    "binding_date",
+]
+
+OTHER = "other"
+
+
+@dataclass(frozen=True)
+class CapOutcome:
+    """What the caps of one year do.
+
+    Attributes
+    ----------
+    terminals : DataFrame
+        One row per terminal: ``year, port, terminal, teu_demand, teu_handled,
+        teu_turned_away, allowed_share, binding_date`` (ISO date or None) and
+        ``binding_cap`` (the scope whose cap bound first).
+    emissions : DataFrame
+        The emissions table after technology and turn-away (same columns as the input).
+    measures : DataFrame
+        Measures taken: ``year, terminal, measure, share_taken, cost_usd`` and the tonnes
+        reduced by pollutant (``reduction_tonnes`` in long form with ``pollutant``).
+    caps : DataFrame
+        The active caps of the year with their limits in tonnes and the emissions before
+        and after the policy: ``scope, target, pollutant, cap_tonnes, before_tonnes,
+        after_tonnes, met``.
+    """
+
+    terminals: pd.DataFrame
+    emissions: pd.DataFrame
+    measures: pd.DataFrame
+    caps: pd.DataFrame
+
+
+def active_caps(
+    caps: Sequence[object],
+    year: int,
+    reference: dict[int, pd.DataFrame],
+    container_terminals: pd.DataFrame,
+    *,
+    base_year: int,
+) -> pd.DataFrame:
+    """Return the caps in force in ``year``, one row per scope target, limits in tonnes.
+
+    Parameters
+    ----------
+    caps : sequence of CapRecord
+        Cap records (``portcap.scenario.CapRecord``); for each scope, target and pollutant
+        the latest record with ``effective_year <= year`` applies.
+    year : int
+        The year.
+    reference : dict
+        Emissions tables of the reference years (``year -> emissions table``).
+    container_terminals : DataFrame
+        ``port, terminal`` of the container terminals (targets of
+        ``each_container_terminal``).
+    base_year : int
+        Default reference year.
+
+    Returns
+    -------
+    DataFrame
+        ``scope, target, port, pollutant, cap_tonnes`` (``scope`` in complex, port,
+        terminal).
+    """
+    latest: dict[tuple[str, str | None, str], object] = {}
+    for cap in sorted(caps, key=lambda c: c.effective_year):  # type: ignore[attr-defined]
+        if cap.effective_year <= year:  # type: ignore[attr-defined]
+            key = (cap.scope, cap.target, cap.pollutant)  # type: ignore[attr-defined]
+            latest[key] = cap
+    rows: list[dict[str, object]] = []
+    for (scope, target, pollutant), cap in latest.items():
+        reference_year = cap.reference_year or base_year  # type: ignore[attr-defined]
+        if scope == "each_container_terminal":
+            targets = [
+                ("terminal", str(t), str(p))
+                for p, t in container_terminals[["port", "terminal"]].itertuples(index=False)
+            ]
+        elif scope == "terminal":
+            ports = container_terminals.loc[container_terminals["terminal"] == target, "port"]
+            targets = [("terminal", str(target), str(ports.iloc[0]) if len(ports) else "")]
+        elif scope == "port":
+            targets = [("port", str(target), str(target))]
+        else:
+            targets = [("complex", "complex", "")]
+        for kind, name, port in targets:
+            if cap.limit_tonnes is not None:  # type: ignore[attr-defined]
+                limit = float(cap.limit_tonnes)  # type: ignore[attr-defined]
+            else:
+                if reference_year not in reference:
+                    msg = f"no inventory of reference year {reference_year} for a {scope} cap"
+                    raise ValueError(msg)
+                before = _scope_total(reference[reference_year], kind, name, pollutant)
+                limit = before * (1.0 - float(cap.pct_below) / 100.0)  # type: ignore[attr-defined]
+            rows.append(
+                {
+                    "scope": kind,
+                    "target": name,
+                    "port": port,
+                    "pollutant": pollutant,
+                    "cap_tonnes": limit,
+                }
+            )
+    return pd.DataFrame(rows, columns=["scope", "target", "port", "pollutant", "cap_tonnes"])
+
+
+def _in_scope(emissions: pd.DataFrame, kind: str, name: str) -> pd.Series:
+    if kind == "terminal":
+        return emissions["terminal"] == name
+    if kind == "port":
+        return emissions["port"] == name
+    return pd.Series(True, index=emissions.index)
+
+
+def _scope_total(emissions: pd.DataFrame, kind: str, name: str, pollutant: str) -> float:
+    mask = _in_scope(emissions, kind, name) & (emissions["pollutant"] == pollutant)
+    return float(emissions.loc[mask, "mass_tonnes"].sum())
+
+
+def binding_date(profile: pd.Series, allowed_share: float) -> str | None:
+    """Return the day a cap binds: the first day the cumulative activity reaches the share.
+
+    Parameters
+    ----------
+    profile : Series
+        Share of the year's activity on each day (index: dates; sums to one).
+    allowed_share : float
+        Share of the year's activity the cap allows (cap / yearly emissions).
+
+    Returns
+    -------
+    str or None
+        ISO date, or None when the cap does not bind (``allowed_share >= 1``).
+
+    Examples
+    --------
+    Constant daily emissions ``e`` and cap ``C`` bind on day ``ceil(C / e)``:
+
+    >>> days = pd.date_range("2031-01-01", "2031-12-31")
+    >>> flat = pd.Series(1 / len(days), index=days)
+    >>> binding_date(flat, 100.5 / 365)   # C / e = 100.5 days
+    '2031-04-11'
+    """
+    if allowed_share >= 1.0:
+        return None
+    cumulative = profile.cumsum().to_numpy(dtype=float)
+    # tolerance for the float sum of equal shares
+    position = int(np.searchsorted(cumulative, max(allowed_share, 0.0) - 1e-12, side="left"))
+    position = min(position, len(profile) - 1)
+    return pd.Timestamp(profile.index[position]).date().isoformat()
+
+
+def apply_caps(
+    emissions: pd.DataFrame,
+    teu: pd.DataFrame,
+    caps: pd.DataFrame,
+    profile: pd.Series,
+    *,
+    options: pd.DataFrame | None = None,
+    technology_first: bool = True,
+    turn_away: bool = True,
+) -> CapOutcome:
+    """Apply the year's caps: technology, then turn-away, terminal caps before wider caps.
+
+    Parameters
+    ----------
+    emissions : DataFrame
+        The year's projected emissions table (``year, port, terminal, source, mode,
+        engine, pollutant, mass_tonnes``).
+    teu : DataFrame
+        TEU demand of the container terminals: ``port, terminal, teu``.
+    caps : DataFrame
+        From :func:`active_caps`.
+    profile : Series
+        Daily activity shares of the year (sums to one).
+    options : DataFrame, optional
+        Clean-technology measures: ``terminal, measure, pollutant, reduction_tonnes,
+        cost_usd`` (cost of taking the whole measure; a measure reduces every pollutant
+        it lists). None: no technology.
+    technology_first : bool
+        Take measures before turning cargo away.
+    turn_away : bool
+        Turn cargo away once a cap is reached (else the excess is only reported).
+
+    Returns
+    -------
+    CapOutcome
+    """
+    year = int(emissions["year"].iloc[0]) if len(emissions) else 0
+    work = emissions.copy()
+    work["mass_tonnes"] = work["mass_tonnes"].astype(float)
+    container = teu.set_index("terminal")
+    allowed = pd.Series(1.0, index=container.index, name="allowed_share")
+    bound_by = pd.Series(None, index=container.index, dtype=object)
+    taken: dict[str, float] = {}  # measure key -> share taken
+    measure_table = _measures(options)
+
+    def scope_total(kind: str, name: str, pollutant: str) -> float:
+        return _scope_total(work, kind, name, pollutant)
+
+    def take_measures(kind: str, name: str, pollutant: str, limit: float) -> None:
+        if measure_table.empty:
+            return
+        excess = scope_total(kind, name, pollutant) - limit
+        if excess <= 0:
+            return
+        candidates = measure_table[measure_table["pollutant"] == pollutant]
+        if kind == "terminal":
+            candidates = candidates[candidates["terminal"] == name]
+        elif kind == "port":
+            candidates = candidates[candidates["port"] == name]
+        candidates = candidates.assign(
+            per_tonne=candidates["cost_usd"]
+            / candidates["reduction_tonnes"].where(candidates["reduction_tonnes"] > 0)
+        ).sort_values("per_tonne")
+        for row in candidates.to_dict("records"):
+            if excess <= 1e-12:
+                break
+            key = f"{row['terminal']}|{row['measure']}"
+            left = 1.0 - taken.get(key, 0.0)
+            if left <= 0 or row["reduction_tonnes"] <= 0:
+                continue
+            available = float(row["reduction_tonnes"]) * left
+            share = left if available <= excess else excess / float(row["reduction_tonnes"])
+            taken[key] = taken.get(key, 0.0) + share
+            excess -= float(row["reduction_tonnes"]) * share
+            _reduce(work, measure_table, row["terminal"], row["measure"], share)
+
+    terminal_caps = caps[caps["scope"] == "terminal"]
+    wider_caps = caps[caps["scope"] != "terminal"].sort_values(
+        "scope", key=lambda s: s.map({"port": 0, "complex": 1})
+    )
+    for cap in terminal_caps.to_dict("records"):
+        name, pollutant, limit = str(cap["target"]), str(cap["pollutant"]), float(cap["cap_tonnes"])
+        if technology_first:
+            take_measures("terminal", name, pollutant, limit)
+        total = scope_total("terminal", name, pollutant)
+        if turn_away and total > limit and name in allowed.index:
+            share = limit / total if total > 0 else 1.0
+            _scale_terminal(work, name, share)
+            allowed[name] *= share
+            bound_by[name] = bound_by[name] or f"terminal {name} {pollutant}"
+    for cap in wider_caps.to_dict("records"):
+        kind, name = str(cap["scope"]), str(cap["target"])
+        pollutant, limit = str(cap["pollutant"]), float(cap["cap_tonnes"])
+        if technology_first:
+            take_measures(kind, name, pollutant, limit)
+        total = scope_total(kind, name, pollutant)
+        if not turn_away or total <= limit:
+            continue
+        in_scope = container.index[
+            container["port"].eq(name) if kind == "port" else np.ones(len(container), bool)
+        ]
+        mask = work["terminal"].isin(in_scope) & (work["pollutant"] == pollutant)
+        flexible = float(work.loc[mask, "mass_tonnes"].sum())
+        fixed = total - flexible
+        factor = max(0.0, (limit - fixed) / flexible) if flexible > 0 else 1.0
+        for terminal in in_scope:
+            _scale_terminal(work, str(terminal), factor)
+            allowed[terminal] *= factor
+            if factor < 1.0:
+                bound_by[terminal] = bound_by[terminal] or f"{kind} {name} {pollutant}"
+
+    demand = container["teu"].astype(float)
+    terminals = pd.DataFrame(
+        {
+            "year": year,
+            "port": container["port"],
+            "terminal": container.index,
+            "teu_demand": demand,
+            "teu_handled": demand * allowed,
+            "teu_turned_away": demand * (1.0 - allowed),
+            "allowed_share": allowed,
+            "binding_date": [binding_date(profile, float(a)) for a in allowed],
+            "binding_cap": bound_by,
+        }
+    ).reset_index(drop=True)
+    caps_out = caps.assign(
+        before_tonnes=[
+            _scope_total(emissions, str(c["scope"]), str(c["target"]), str(c["pollutant"]))
+            for c in caps.to_dict("records")
+        ],
+        after_tonnes=[
+            _scope_total(work, str(c["scope"]), str(c["target"]), str(c["pollutant"]))
+            for c in caps.to_dict("records")
+        ],
+    )
+    caps_out["met"] = caps_out["after_tonnes"] <= caps_out["cap_tonnes"] * (1 + 1e-9) + 1e-9
+    return CapOutcome(terminals, work, _taken_table(measure_table, taken, year), caps_out)
+
+
+def _measures(options: pd.DataFrame | None) -> pd.DataFrame:
+    columns = ["port", "terminal", "measure", "source", "pollutant", "reduction_tonnes", "cost_usd"]
+    if options is None or options.empty:
+        return pd.DataFrame(columns=columns)
+    table = options.copy()
+    if "port" not in table:
+        table["port"] = table["terminal"].astype(str).str.split("_").str[0]
+    if "source" not in table:
+        table["source"] = None
+    return table[columns].reset_index(drop=True)
+
+
+def _reduce(
+    work: pd.DataFrame, measures: pd.DataFrame, terminal: str, measure: str, share: float
+) -> None:
+    """Remove ``share`` of a measure's reductions from the terminal's emissions, per pollutant."""
+    rows = measures[(measures["terminal"] == terminal) & (measures["measure"] == measure)]
+    for pollutant, reduction, source in zip(
+        rows["pollutant"], rows["reduction_tonnes"], rows["source"], strict=True
+    ):
+        mask = (work["terminal"] == terminal) & (work["pollutant"] == pollutant)
+        if source is not None and not pd.isna(source):
+            mask &= work["source"] == source  # the measure cuts its own source only
+        total = float(work.loc[mask, "mass_tonnes"].sum())
+        if total <= 0:
+            continue
+        cut = min(float(reduction) * share, total)
+        work.loc[mask, "mass_tonnes"] *= 1.0 - cut / total
+
+
+def _scale_terminal(work: pd.DataFrame, terminal: str, factor: float) -> None:
+    mask = work["terminal"] == terminal
+    work.loc[mask, "mass_tonnes"] *= factor
+
+
+def _taken_table(measures: pd.DataFrame, taken: dict[str, float], year: int) -> pd.DataFrame:
+    columns = ["year", "terminal", "measure", "share_taken", "pollutant", "reduction_tonnes"]
+    rows = []
+    for key, share in taken.items():
+        terminal, measure = key.split("|", 1)
+        mine = measures[(measures["terminal"] == terminal) & (measures["measure"] == measure)]
+        cost = float(mine["cost_usd"].max()) * share if len(mine) else 0.0
+        for pollutant, reduction in zip(mine["pollutant"], mine["reduction_tonnes"], strict=True):
+            rows.append(
+                {
+                    "year": year,
+                    "terminal": terminal,
+                    "measure": measure,
+                    "share_taken": share,
+                    "pollutant": pollutant,
+                    "reduction_tonnes": float(reduction) * share,
+                    "cost_usd": cost,
+                }
+            )
+    return pd.DataFrame(rows, columns=[*columns, "cost_usd"])

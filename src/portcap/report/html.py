@@ -1,0 +1,147 @@
+"""The HTML report of a scenario run: key figures and charts in one self-contained file.
+
+The report reads only :class:`portcap.engine.Results` (its ``summary`` and tables) and
+adds no model logic. Plotly's library is embedded once, so the file opens without
+internet.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+if TYPE_CHECKING:
+    from portcap.engine import Results
+
+__all__ = ["report_html", "write_report"]
+
+_MILESTONES = (2031, 2037)
+
+
+def _years_table(summary: dict[str, Any]) -> pd.DataFrame:
+    rows = []
+    for year in summary["years"]:
+        regional = year["regional_emissions_tonnes"]
+        baseline = year["baseline_regional_emissions_tonnes"]
+        cap = year["cap_tonnes"] or {}
+        rows.append(
+            {
+                "year": year["year"],
+                "TEU demand": year["teu_demand"],
+                "TEU turned away": year["teu_turned_away"],
+                "TEU diverted": sum(year["teu_diverted_by_port"].values()),
+                "TEU unserved": year["teu_unserved"],
+                "NOx baseline [t]": baseline["nox"],
+                "NOx scenario [t]": regional["nox"],
+                "NOx cap [t]": cap.get("nox"),
+                "CO2e elsewhere [t]": year["emissions_elsewhere_change_tonnes"]["co2e"],
+                "net CO2e [t]": year["net_co2e_change_tonnes"],
+                "regional jobs": year["regional_jobs_change"],
+                "compliance cost [$]": year["compliance_cost_usd"],
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _figures(table: pd.DataFrame, diverted: pd.DataFrame) -> list[go.Figure]:
+    teu = go.Figure(
+        [
+            go.Bar(
+                x=table["year"], y=table["TEU demand"] - table["TEU turned away"], name="handled"
+            ),
+            go.Bar(x=table["year"], y=table["TEU turned away"], name="turned away"),
+        ]
+    )
+    teu.update_layout(barmode="stack", title="Container TEU of the San Pedro Bay terminals")
+    nox = go.Figure(
+        [
+            go.Scatter(x=table["year"], y=table["NOx baseline [t]"], name="rules in force"),
+            go.Scatter(x=table["year"], y=table["NOx scenario [t]"], name="scenario"),
+            go.Scatter(
+                x=table["year"], y=table["NOx cap [t]"], name="complex cap", line={"dash": "dot"}
+            ),
+        ]
+    )
+    nox.update_layout(title="Regional NOx [metric tonnes]", yaxis_rangemode="tozero")
+    gateways = go.Figure(
+        [
+            go.Bar(x=group["year"], y=group["teu"], name=str(name))
+            for name, group in diverted.groupby("gateway")
+        ]
+    )
+    gateways.update_layout(barmode="stack", title="Where turned-away TEU go (gateway or unserved)")
+    climate = go.Figure(
+        [
+            go.Bar(x=table["year"], y=table["CO2e elsewhere [t]"], name="CO2e change elsewhere"),
+            go.Scatter(x=table["year"], y=table["net CO2e [t]"], name="net CO2e change"),
+        ]
+    )
+    climate.update_layout(title="Leakage: CO2e outside the basin and net worldwide [t]")
+    for figure in (teu, nox, gateways, climate):
+        figure.update_layout(height=380, width=900)
+    return [teu, nox, gateways, climate]
+
+
+def report_html(results: Results) -> str:
+    """Return the report of a run as one HTML document."""
+    summary: dict[str, Any] = results.summary
+    scenario = results.scenario
+    table = _years_table(summary)
+    flows = results.diversion
+    diverted = (
+        flows.groupby(["year", "gateway"], as_index=False).agg(teu=("teu", "sum"))
+        if len(flows)
+        else pd.DataFrame(columns=["year", "gateway", "teu"])
+    )
+    figures = _figures(table, diverted)
+    charts = [
+        figure.to_html(full_html=False, include_plotlyjs=(i == 0))
+        for i, figure in enumerate(figures)
+    ]
+    milestones = table[table["year"].isin(_MILESTONES)]
+    shown = milestones if len(milestones) else table.tail(2)
+    binding = [
+        (year["year"], terminal, date)
+        for year in summary["years"]
+        if year["year"] in _MILESTONES
+        for terminal, date in year["cap_binding_dates"].items()
+        if date
+    ]
+    binding_rows = "".join(
+        f"<tr><td>{y}</td><td>{html.escape(t)}</td><td>{d}</td></tr>" for y, t, d in binding
+    )
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<title>portcap: {html.escape(scenario.name)}</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem;max-width:1000px}}
+table{{border-collapse:collapse;font-size:0.85rem}}td,th{{border:1px solid #ccc;padding:3px 6px;
+text-align:right}}th{{background:#f3f3f3}}</style></head><body>
+<h1>portcap run: {html.escape(scenario.name)}</h1>
+<p>{html.escape(scenario.description)}</p>
+<p>Policy <b>{html.escape(summary["policy"])}</b>, base year {summary["base_year"]},
+years {scenario.start_year}-{scenario.end_year}; scenario hash
+<code>{html.escape(results.scenario_hash)}</code>; portcap
+{html.escape(summary["provenance"]["portcap_version"])}.</p>
+<h2>Milestone years</h2>
+{shown.to_html(index=False, float_format=lambda v: f"{v:,.0f}", na_rep="-")}
+<h2>Charts</h2>
+{"".join(charts)}
+<h2>When the caps bind (milestone years)</h2>
+<table><tr><th>year</th><th>terminal</th><th>cap reached on</th></tr>{binding_rows}</table>
+<h2>All years</h2>
+{table.to_html(index=False, float_format=lambda v: f"{v:,.0f}", na_rep="-")}
+<p>Methods and sources: docs/methodology/ (forecast, whole port, diversion, economy).</p>
+</body></html>
+"""
+
+
+def write_report(results: Results, path: str | Path) -> Path:
+    """Write :func:`report_html` to ``path`` and return the path."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(report_html(results), encoding="utf-8")
+    return path
