@@ -19,9 +19,7 @@ $(VENV_STAMP): $(UV) pyproject.toml uv.lock
 env: $(VENV_STAMP)
 
 run: $(VENV_STAMP)
-	$(RUN) portcap inventory --year 2023 --by source
-	$(RUN) portcap inventory --year 2023 --by terminal --chart out/inventory-2023.html
-	$(RUN) portcap inventory --year 2023 --out out/inventory-2023.csv
+	$(RUN) portcap run --out out/run
 
 test: $(VENV_STAMP)
 	$(RUN) ruff check src tests bench

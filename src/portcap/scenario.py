@@ -322,7 +322,49 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
     except ValidationError as error:
         raise _scenario_error(error, origin, path) from None
     _check_gateways(scenario, origin.get("excluded_gateways", path))
+    _check_stage_parameters(scenario, origin, path)
     return scenario
+
+
+def _stage_models() -> dict[str, type[BaseModel]]:
+    # local imports: the stages import much more than a scenario needs
+    from portcap import economy, forecast
+    from portcap.diversion import DiversionParameters
+    from portcap.policy.technology import TechnologyParameters
+
+    return {
+        "forecast": forecast.ForecastParameters,
+        "diversion": DiversionParameters,
+        "economy": economy.EconomyParameters,
+        "technology": TechnologyParameters,
+    }
+
+
+def _check_stage_parameters(scenario: Scenario, origin: dict[str, Path], path: Path) -> None:
+    """Validate the changes to each stage's parameters now, not in the middle of a run."""
+    problems: list[str] = []
+    for key, model in _stage_models().items():
+        changes = getattr(scenario, key)
+        if not changes:
+            continue
+        try:
+            model.model_validate(changes)
+        except ValidationError as error:
+            source = origin.get(key, path)
+            _data, node = _compose(source)
+            for problem in error.errors():
+                location = (key, *problem["loc"])
+                line = _line_of(node, location)
+                where = f"{source}, line {line}" if line else str(source)
+                name = ".".join(str(part) for part in location)
+                if problem["type"] == "extra_forbidden":
+                    allowed = ", ".join(model.model_fields)
+                    problems.append(f"{where}: unknown key {name!r}; allowed keys here: {allowed}")
+                else:
+                    message = str(problem["msg"]).removeprefix("Value error, ")
+                    problems.append(f"{where}: {name}: {message}")
+    if problems:
+        raise ScenarioError("invalid scenario:\n  " + "\n  ".join(problems))
 
 
 def _scenario_error(error: ValidationError, origin: dict[str, Path], path: Path) -> ScenarioError:
