@@ -27,13 +27,21 @@ by terminal, the measures available and the daily profile, and return what happe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from portcap.policy.base import (
+    PolicyOutcome,
+    RegimeContext,
+    measure_table,
+    reduce_emissions,
+    taken_table,
+)
+
 __all__ = [
     "CapOutcome",
+    "CapRegime",
     "active_caps",
     "apply_caps",
     "binding_date",
@@ -42,31 +50,69 @@ __all__ = [
 OTHER = "other"
 
 
-@dataclass(frozen=True)
-class CapOutcome:
-    """What the caps of one year do.
+CapOutcome = PolicyOutcome
+"""The outcome of the cap regime (the common :class:`portcap.policy.base.PolicyOutcome`)."""
 
-    Attributes
+
+class CapRegime:
+    """The cap regime as a :class:`portcap.policy.base.Regime` (stateless from year to year).
+
+    Parameters
     ----------
-    terminals : DataFrame
-        One row per terminal: ``year, port, terminal, teu_demand, teu_handled,
-        teu_turned_away, allowed_share, binding_date`` (ISO date or None) and
-        ``binding_cap`` (the scope whose cap bound first).
-    emissions : DataFrame
-        The emissions table after technology and turn-away (same columns as the input).
-    measures : DataFrame
-        Measures taken: ``year, terminal, measure, share_taken, cost_usd`` and the tonnes
-        reduced by pollutant (``reduction_tonnes`` in long form with ``pollutant``).
-    caps : DataFrame
-        The active caps of the year with their limits in tonnes and the emissions before
-        and after the policy: ``scope, target, pollutant, cap_tonnes, before_tonnes,
-        after_tonnes, met``.
+    caps : sequence of CapRecord
+        The caps of the scenario.
+    context : RegimeContext
+        Base year, reference inventories, container terminals.
+    technology_first, turn_away : bool
+        As in :func:`apply_caps`.
     """
 
-    terminals: pd.DataFrame
-    emissions: pd.DataFrame
-    measures: pd.DataFrame
-    caps: pd.DataFrame
+    name = "cap"
+
+    def __init__(
+        self,
+        caps: Sequence[object],
+        context: RegimeContext,
+        *,
+        technology_first: bool = True,
+        turn_away: bool = True,
+    ) -> None:
+        self.caps = tuple(caps)
+        self.context = context
+        self.technology_first = technology_first
+        self.turn_away = turn_away
+
+    def step(
+        self,
+        year: int,
+        emissions: pd.DataFrame,
+        teu: pd.DataFrame,
+        profile: pd.Series,
+        options: pd.DataFrame,
+    ) -> PolicyOutcome:
+        """Apply the caps in force in ``year`` (see :func:`apply_caps`)."""
+        caps = active_caps(
+            self.caps,
+            year,
+            self.context.reference,
+            self.context.container_terminals,
+            base_year=self.context.base_year,
+        )
+        outcome = apply_caps(
+            emissions,
+            teu,
+            caps,
+            profile,
+            options=options if self.technology_first and len(caps) else None,
+            technology_first=self.technology_first,
+            turn_away=self.turn_away,
+        )
+        return PolicyOutcome(
+            outcome.terminals,
+            outcome.emissions,
+            outcome.measures,
+            outcome.caps.assign(year=year),
+        )
 
 
 def active_caps(
@@ -196,7 +242,7 @@ def apply_caps(
     options: pd.DataFrame | None = None,
     technology_first: bool = True,
     turn_away: bool = True,
-) -> CapOutcome:
+) -> PolicyOutcome:
     """Apply the year's caps: technology, then turn-away, terminal caps before wider caps.
 
     Parameters
@@ -221,7 +267,7 @@ def apply_caps(
 
     Returns
     -------
-    CapOutcome
+    PolicyOutcome
     """
     year = int(emissions["year"].iloc[0]) if len(emissions) else 0
     work = emissions.copy()
@@ -230,18 +276,18 @@ def apply_caps(
     allowed = pd.Series(1.0, index=container.index, name="allowed_share")
     bound_by = pd.Series(None, index=container.index, dtype=object)
     taken: dict[str, float] = {}  # measure key -> share taken
-    measure_table = _measures(options)
+    measures = measure_table(options)
 
     def scope_total(kind: str, name: str, pollutant: str) -> float:
         return _scope_total(work, kind, name, pollutant)
 
     def take_measures(kind: str, name: str, pollutant: str, limit: float) -> None:
-        if measure_table.empty:
+        if measures.empty:
             return
         excess = scope_total(kind, name, pollutant) - limit
         if excess <= 0:
             return
-        candidates = measure_table[measure_table["pollutant"] == pollutant]
+        candidates = measures[measures["pollutant"] == pollutant]
         if kind == "terminal":
             candidates = candidates[candidates["terminal"] == name]
         elif kind == "port":
@@ -261,7 +307,7 @@ def apply_caps(
             share = left if available <= excess else excess / float(row["reduction_tonnes"])
             taken[key] = taken.get(key, 0.0) + share
             excess -= float(row["reduction_tonnes"]) * share
-            _reduce(work, measure_table, row["terminal"], row["measure"], share)
+            reduce_emissions(work, measures, row["terminal"], row["measure"], share)
 
     terminal_caps = caps[caps["scope"] == "terminal"]
     wider_caps = caps[caps["scope"] != "terminal"].sort_values(
@@ -323,61 +369,9 @@ def apply_caps(
         ],
     )
     caps_out["met"] = caps_out["after_tonnes"] <= caps_out["cap_tonnes"] * (1 + 1e-9) + 1e-9
-    return CapOutcome(terminals, work, _taken_table(measure_table, taken, year), caps_out)
-
-
-def _measures(options: pd.DataFrame | None) -> pd.DataFrame:
-    columns = ["port", "terminal", "measure", "source", "pollutant", "reduction_tonnes", "cost_usd"]
-    if options is None or options.empty:
-        return pd.DataFrame(columns=columns)
-    table = options.copy()
-    if "port" not in table:
-        table["port"] = table["terminal"].astype(str).str.split("_").str[0]
-    if "source" not in table:
-        table["source"] = None
-    return table[columns].reset_index(drop=True)
-
-
-def _reduce(
-    work: pd.DataFrame, measures: pd.DataFrame, terminal: str, measure: str, share: float
-) -> None:
-    """Remove ``share`` of a measure's reductions from the terminal's emissions, per pollutant."""
-    rows = measures[(measures["terminal"] == terminal) & (measures["measure"] == measure)]
-    for pollutant, reduction, source in zip(
-        rows["pollutant"], rows["reduction_tonnes"], rows["source"], strict=True
-    ):
-        mask = (work["terminal"] == terminal) & (work["pollutant"] == pollutant)
-        if source is not None and not pd.isna(source):
-            mask &= work["source"] == source  # the measure cuts its own source only
-        total = float(work.loc[mask, "mass_tonnes"].sum())
-        if total <= 0:
-            continue
-        cut = min(float(reduction) * share, total)
-        work.loc[mask, "mass_tonnes"] *= 1.0 - cut / total
+    return PolicyOutcome(terminals, work, taken_table(measures, taken, year), caps_out)
 
 
 def _scale_terminal(work: pd.DataFrame, terminal: str, factor: float) -> None:
     mask = work["terminal"] == terminal
     work.loc[mask, "mass_tonnes"] *= factor
-
-
-def _taken_table(measures: pd.DataFrame, taken: dict[str, float], year: int) -> pd.DataFrame:
-    columns = ["year", "terminal", "measure", "share_taken", "pollutant", "reduction_tonnes"]
-    rows = []
-    for key, share in taken.items():
-        terminal, measure = key.split("|", 1)
-        mine = measures[(measures["terminal"] == terminal) & (measures["measure"] == measure)]
-        cost = float(mine["cost_usd"].max()) * share if len(mine) else 0.0
-        for pollutant, reduction in zip(mine["pollutant"], mine["reduction_tonnes"], strict=True):
-            rows.append(
-                {
-                    "year": year,
-                    "terminal": terminal,
-                    "measure": measure,
-                    "share_taken": share,
-                    "pollutant": pollutant,
-                    "reduction_tonnes": float(reduction) * share,
-                    "cost_usd": cost,
-                }
-            )
-    return pd.DataFrame(rows, columns=[*columns, "cost_usd"])
