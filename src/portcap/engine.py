@@ -8,6 +8,7 @@ quarantine and the counts of everything that was dropped or changed on the way.
 
 from __future__ import annotations
 
+import importlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,8 +24,15 @@ from portcap import calls as calls_module
 from portcap.ais import intervals, schema, stream, zones
 from portcap.baseline import ActivitySet, load_activity_set
 from portcap.errors import InputError
+from portcap.policy.base import (
+    PAYMENT_COLUMNS,
+    NoPolicy,
+    Regime,
+    RegimeContext,
+    measure_table,
+)
 from portcap.port_inventory import InventoryOptions, port_inventory
-from portcap.scenario import Scenario, load_scenario, scenario_hash
+from portcap.scenario import Scenario, load_scenario, regime_parameter_model, scenario_hash
 
 
 @dataclass
@@ -349,6 +357,9 @@ class Results:
     """Clean-technology measures taken, with reductions and costs."""
     caps: pd.DataFrame
     """Caps in force per year, their limits and the emissions before and after."""
+    payments: pd.DataFrame
+    """Money that changed hands besides the measures' cost: ``year, terminal, kind, usd``
+    (fees, allowance purchases and sales, penalties, public funding)."""
 
 
 def run(
@@ -386,7 +397,6 @@ def run(
     follow the cargo (:mod:`portcap.economy`).
     """
     from portcap import diversion, economy, forecast
-    from portcap.policy import cap as cap_policy
     from portcap.policy import technology
 
     if not isinstance(scenario, Scenario):
@@ -410,48 +420,48 @@ def run(
     container = terminals_table.loc[terminals_table["kind"] == "container", ["port", "terminal"]]
     teu_all = forecast.teu_demand(activity_set, scenario.years, forecast_parameters)
 
-    baseline_frames, policy_frames, terminal_frames, measure_frames, cap_frames = [], [], [], [], []
+    context = RegimeContext(scenario.base_year, reference, container.reset_index(drop=True))
+    regime = _make_regime(scenario, context)
+    technology_parameters = technology.TechnologyParameters(**scenario.technology)
+    frames: dict[str, list[pd.DataFrame]] = {
+        k: [] for k in ("baseline", "policy", "terminals", "measures", "caps", "payments")
+    }
+    indicators: dict[int, dict[str, float]] = {}
     years = tqdm(scenario.years, desc="portcap run", unit="year", disable=not progress)
     for year in years:
         projected = forecast.project_activity(
             activity_set, year, forecast_parameters, base_year=scenario.base_year
         )
         emissions = port_inventory(year, activity_set=projected, options=options).emissions
-        baseline_frames.append(emissions)
+        frames["baseline"].append(emissions)
         teu = teu_all[(teu_all["year"] == year) & teu_all["terminal"].isin(container["terminal"])]
-        caps = (
-            cap_policy.active_caps(
-                scenario.caps, year, reference, container, base_year=scenario.base_year
-            )
-            if scenario.policy == "cap"
-            else pd.DataFrame(columns=["scope", "target", "port", "pollutant", "cap_tonnes"])
+        measures = (
+            technology.abatement_options(emissions, year=year, parameters=technology_parameters)
+            if scenario.policy != "none"
+            else measure_table(None)
         )
-        measures = None
-        if len(caps) and scenario.technology_first:
-            measures = technology.abatement_options(
-                emissions,
-                year=year,
-                parameters=technology.TechnologyParameters(**scenario.technology),
-            )
-        outcome = cap_policy.apply_caps(
+        outcome = regime.step(
+            year,
             emissions,
-            teu[["port", "terminal", "teu"]],
-            caps,
+            teu[["port", "terminal", "teu"]].reset_index(drop=True),
             forecast.daily_profile(year),
-            options=measures,
-            technology_first=scenario.technology_first,
-            turn_away=scenario.turn_away,
+            measures,
         )
-        policy_frames.append(outcome.emissions)
-        terminal_frames.append(outcome.terminals)
-        measure_frames.append(outcome.measures)
-        cap_frames.append(outcome.caps.assign(year=year))
+        frames["policy"].append(outcome.emissions)
+        frames["terminals"].append(outcome.terminals)
+        frames["measures"].append(outcome.measures)
+        if len(outcome.caps):
+            frames["caps"].append(outcome.caps.assign(year=year))
+        if len(outcome.payments):
+            frames["payments"].append(outcome.payments.assign(year=year))
+        indicators[year] = dict(outcome.indicators)
 
-    policy_emissions = pd.concat(policy_frames, ignore_index=True)
-    baseline_emissions = pd.concat(baseline_frames, ignore_index=True)
-    terminals = pd.concat(terminal_frames, ignore_index=True)
-    measures_taken = pd.concat(measure_frames, ignore_index=True)
-    caps_table = pd.concat(cap_frames, ignore_index=True)
+    policy_emissions = pd.concat(frames["policy"], ignore_index=True)
+    baseline_emissions = pd.concat(frames["baseline"], ignore_index=True)
+    terminals = pd.concat(frames["terminals"], ignore_index=True)
+    measures_taken = pd.concat(frames["measures"], ignore_index=True)
+    caps_table = _concat(frames["caps"], ["year", "scope", "target", "port", "pollutant"])
+    payments = _concat(frames["payments"], list(PAYMENT_COLUMNS))
     turned_away = terminals.loc[
         terminals["teu_turned_away"] > 0, ["year", "port", "terminal", "teu_turned_away"]
     ].rename(columns={"teu_turned_away": "teu"})
@@ -472,6 +482,8 @@ def run(
         jobs,
         costs,
         caps_table,
+        payments,
+        indicators,
     )
     return Results(
         scenario=scenario,
@@ -483,7 +495,34 @@ def run(
         diversion=_diversion_table(diverted),
         measures=measures_taken,
         caps=caps_table,
+        payments=payments,
     )
+
+
+def _make_regime(scenario: Scenario, context: RegimeContext) -> Regime:
+    """Make the scenario's policy regime (each module imported only when used)."""
+    if scenario.policy == "none":
+        return NoPolicy()
+    if scenario.policy == "cap":
+        from portcap.policy.cap import CapRegime
+
+        return CapRegime(
+            scenario.caps,
+            context,
+            technology_first=scenario.technology_first,
+            turn_away=scenario.turn_away,
+        )
+    module = importlib.import_module(f"portcap.policy.{scenario.policy}")
+    parameters = getattr(scenario, scenario.policy)
+    model = regime_parameter_model(scenario.policy)
+    regime: Regime = module.make_regime(model(**parameters), context)
+    return regime
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)
 
 
 def _by_source(emissions: pd.DataFrame) -> pd.DataFrame:
@@ -539,6 +578,8 @@ def _summary(
     jobs: pd.DataFrame,
     costs: pd.DataFrame,
     caps: pd.DataFrame,
+    payments: pd.DataFrame,
+    indicators: dict[int, dict[str, float]],
 ) -> dict[str, object]:
     flows = diverted.flows  # type: ignore[attr-defined]
     leakage = diverted.leakage  # type: ignore[attr-defined]
@@ -566,6 +607,15 @@ def _summary(
         }
         year_jobs = jobs[(jobs["year"] == year) & (jobs["region"] == "regional")]
         year_costs = costs[costs["year"] == year] if len(costs) else costs
+        measures_cost = float(year_costs["cost_usd"].sum()) if len(year_costs) else 0.0
+        year_payments = payments[payments["year"] == year] if len(payments) else payments
+        paid = (
+            {str(k): float(v) for k, v in year_payments.groupby("kind")["usd"].sum().items()}
+            if len(year_payments)
+            else {}
+        )
+        # money terminals pay beyond their measures: fees, allowances (net), penalties
+        transfers = sum(v for k, v in paid.items() if k != "public_funding")
         diverted_by_port = (
             year_flows[year_flows["gateway"] != "unserved"].groupby("gateway")["teu"].sum()
             if len(year_flows)
@@ -596,12 +646,19 @@ def _summary(
                 },
                 "net_co2e_change_tonnes": round(net_co2e, 6),
                 "regional_jobs_change": round(float(year_jobs["jobs"].sum()), 3),
-                "compliance_cost_usd": round(float(year_costs["cost_usd"].sum()), 2)
-                if len(year_costs)
-                else 0.0,
+                "compliance_cost_usd": round(
+                    measures_cost - paid.get("public_funding", 0.0) + transfers, 2
+                ),
                 "cap_binding_dates": {
                     str(t): d for t, d in zip(rows["terminal"], rows["binding_date"], strict=True)
                 },
+                "technology_cost_usd": round(measures_cost, 2),
+                "public_cost_usd": round(paid.get("public_funding", 0.0), 2),
+                "payments_usd": {k: round(v, 2) for k, v in sorted(paid.items())},
+                "regional_output_change_usd": round(float(year_jobs["output_usd"].sum()), 2)
+                if "output_usd" in year_jobs
+                else 0.0,
+                "indicators": {k: float(v) for k, v in indicators.get(year, {}).items()},
             }
         )
     return {

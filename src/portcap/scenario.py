@@ -41,8 +41,12 @@ __all__ = [
     "ScenarioError",
     "builtin_scenarios",
     "load_scenario",
+    "regime_parameter_model",
     "scenario_hash",
 ]
+
+REGIMES_WITH_PARAMETERS: tuple[str, ...] = ("funding", "points_fee", "trading", "agreement")
+"""Policies whose parameters a scenario gives under the key of the same name."""
 
 
 class ScenarioError(InputError):
@@ -113,8 +117,10 @@ class Scenario(BaseModel):
     """First modelled year."""
     end_year: int = Field(default=2040, ge=1990, le=2100)
     """Last modelled year."""
-    policy: Literal["none", "cap"] = "none"
-    """Regime: ``none`` (rules in force only) or ``cap`` (caps with turn-away)."""
+    policy: Literal["none", "cap", "funding", "points_fee", "trading", "agreement"] = "none"
+    """Regime: ``none`` (rules in force only), ``cap`` (caps with turn-away), ``funding``
+    (technology funding), ``points_fee`` (points and mitigation fee), ``trading``
+    (emissions trading) or ``agreement`` (infrastructure agreement)."""
     caps: tuple[CapRecord, ...] = ()
     """The caps of the ``cap`` regime."""
     technology_first: bool = True
@@ -131,6 +137,14 @@ class Scenario(BaseModel):
     """Changes to ``portcap.economy.EconomyParameters``."""
     technology: dict[str, Any] = Field(default_factory=dict)
     """Changes to ``portcap.policy.technology.TechnologyParameters``."""
+    funding: dict[str, Any] = Field(default_factory=dict)
+    """Parameters of the ``funding`` regime (``portcap.policy.funding.FundingParameters``)."""
+    points_fee: dict[str, Any] = Field(default_factory=dict)
+    """Parameters of the ``points_fee`` regime (``portcap.policy.points_fee``)."""
+    trading: dict[str, Any] = Field(default_factory=dict)
+    """Parameters of the ``trading`` regime (``portcap.policy.trading``)."""
+    agreement: dict[str, Any] = Field(default_factory=dict)
+    """Parameters of the ``agreement`` regime (``portcap.policy.agreement``)."""
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
@@ -326,26 +340,51 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
     return scenario
 
 
-def _stage_models() -> dict[str, type[BaseModel]]:
+def regime_parameter_model(policy: str) -> type[BaseModel]:
+    """Return the parameter model of a regime with parameters (``funding``, ``trading`` ...).
+
+    The model is the one pydantic class whose name ends in ``Parameters`` that the
+    regime's module ``portcap.policy.<policy>`` lists in its ``__all__``.
+    """
+    import importlib
+
+    factors.check_choice(policy, REGIMES_WITH_PARAMETERS, "policy")
+    module = importlib.import_module(f"portcap.policy.{policy}")
+    names = [n for n in getattr(module, "__all__", []) if n.endswith("Parameters")]
+    if len(names) != 1:
+        msg = f"portcap.policy.{policy} must export one *Parameters model, found {names}"
+        raise TypeError(msg)
+    model = getattr(module, names[0])
+    if not (isinstance(model, type) and issubclass(model, BaseModel)):
+        msg = f"portcap.policy.{policy}.{names[0]} is not a pydantic model"
+        raise TypeError(msg)
+    return model
+
+
+def _stage_models(scenario: Scenario) -> dict[str, type[BaseModel]]:
     # local imports: the stages import much more than a scenario needs
     from portcap import economy, forecast
     from portcap.diversion import DiversionParameters
     from portcap.policy.technology import TechnologyParameters
 
-    return {
+    models: dict[str, type[BaseModel]] = {
         "forecast": forecast.ForecastParameters,
         "diversion": DiversionParameters,
         "economy": economy.EconomyParameters,
         "technology": TechnologyParameters,
     }
+    for policy in REGIMES_WITH_PARAMETERS:
+        if policy == scenario.policy or getattr(scenario, policy):
+            models[policy] = regime_parameter_model(policy)
+    return models
 
 
 def _check_stage_parameters(scenario: Scenario, origin: dict[str, Path], path: Path) -> None:
     """Validate the changes to each stage's parameters now, not in the middle of a run."""
     problems: list[str] = []
-    for key, model in _stage_models().items():
+    for key, model in _stage_models(scenario).items():
         changes = getattr(scenario, key)
-        if not changes:
+        if not changes and key != scenario.policy:
             continue
         try:
             model.model_validate(changes)

@@ -17,6 +17,7 @@ import pandas as pd
 
 __all__ = [
     "MEASURE_COLUMNS",
+    "NoPolicy",
     "PAYMENT_COLUMNS",
     "PAYMENT_KINDS",
     "TERMINAL_COLUMNS",
@@ -159,6 +160,28 @@ class Regime(Protocol):
         PolicyOutcome
         """
         ...
+
+
+class NoPolicy:
+    """The regime of the rules in force only: every year passes unchanged."""
+
+    name = "none"
+
+    def step(
+        self,
+        year: int,
+        emissions: pd.DataFrame,
+        teu: pd.DataFrame,
+        profile: pd.Series,
+        options: pd.DataFrame,
+    ) -> PolicyOutcome:
+        """Return the year as projected: nothing turned away, no measures, no payments."""
+        return PolicyOutcome(
+            no_policy_terminals(year, teu),
+            emissions,
+            taken_table(measure_table(None), {}, year),
+            pd.DataFrame(columns=["scope", "target", "port", "pollutant", "cap_tonnes"]),
+        )
 
 
 def empty_payments() -> pd.DataFrame:
