@@ -55,7 +55,7 @@ def test_summary_has_the_contract_keys(cap_2031: engine.Results) -> None:
     assert summary["scenario"] == "cap2031"
     assert summary["policy"] == "cap"
     (year,) = summary["years"]
-    assert SUMMARY_YEAR_KEYS <= set(year)  # the contract; more keys may be added
+    assert set(year) >= SUMMARY_YEAR_KEYS  # the contract; more keys may be added
     for key in ("regional_emissions_tonnes", "baseline_regional_emissions_tonnes"):
         assert {"nox", "pm25", "dpm", "sox", "co2e"} <= set(year[key])
     assert {"portcap_version", "scenario_hash", "scenario", "data_sources"} <= set(

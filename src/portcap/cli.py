@@ -18,6 +18,7 @@ import pandas as pd
 from portcap import (
     __version__,
     baseline,
+    comparison,
     engine,
     factors,
     inventory,
@@ -142,6 +143,25 @@ def _run(args: argparse.Namespace) -> int:
     for label, path in written.items():
         print(f"wrote {label}: {path}")
     print(f"recorded run {run_id} in {args.store}")
+    return 0
+
+
+def _compare(args: argparse.Namespace) -> int:
+    names = args.scenarios or list(comparison.DEFAULT_SCENARIOS)
+    table, results = comparison.compare(names, progress=not args.quiet)
+    for result in results:
+        store.record_run(
+            args.store,
+            scenario=result.scenario.name,
+            scenario_hash=result.scenario_hash,
+            resolved_yaml=result.scenario.to_yaml(),
+            summary=result.summary,
+            tables=output.run_tables(result),
+        )
+    written = output.write_comparison(table, args.out)
+    print(output.comparison_text(table))
+    for label, path in written.items():
+        print(f"wrote {label}: {path}")
     return 0
 
 
@@ -323,6 +343,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run_parser.add_argument("--quiet", action="store_true", help="no progress bar")
     run_parser.set_defaults(handler=_run)
+
+    cmp_parser = sub.add_parser(
+        "compare",
+        help="compare scenarios side by side (default: the built-in set)",
+        description=_help(comparison.compare),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    cmp_parser.add_argument(
+        "scenarios", nargs="*", help="scenario names or YAML files (default: the built-in set)"
+    )
+    cmp_parser.add_argument(
+        "--out", type=Path, default=Path("out/compare"), help="output folder (default: out/compare)"
+    )
+    cmp_parser.add_argument(
+        "--store", type=Path, default=store.DEFAULT_STORE, help="DuckDB results store"
+    )
+    cmp_parser.add_argument("--quiet", action="store_true", help="no progress bars")
+    cmp_parser.set_defaults(handler=_compare)
 
     scenarios = sub.add_parser("scenarios", help="list the built-in scenarios")
     scenarios.set_defaults(handler=_scenarios)

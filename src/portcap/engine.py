@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import polars as pl
+from pydantic import BaseModel
 from tqdm.auto import tqdm
 
 from portcap import __version__, inventory, vessels, writers
@@ -429,17 +430,13 @@ def run(
     indicators: dict[int, dict[str, float]] = {}
     years = tqdm(scenario.years, desc="portcap run", unit="year", disable=not progress)
     for year in years:
-        projected = forecast.project_activity(
-            activity_set, year, forecast_parameters, base_year=scenario.base_year
+        emissions, measures = _projected_year(
+            activity_set, year, scenario.base_year, forecast_parameters, technology_parameters
         )
-        emissions = port_inventory(year, activity_set=projected, options=options).emissions
         frames["baseline"].append(emissions)
         teu = teu_all[(teu_all["year"] == year) & teu_all["terminal"].isin(container["terminal"])]
-        measures = (
-            technology.abatement_options(emissions, year=year, parameters=technology_parameters)
-            if scenario.policy != "none"
-            else measure_table(None)
-        )
+        if scenario.policy == "none":
+            measures = measure_table(None)
         outcome = regime.step(
             year,
             emissions,
@@ -497,6 +494,54 @@ def run(
         caps=caps_table,
         payments=payments,
     )
+
+
+_PROJECTION_CACHE: dict[tuple[str, ...], tuple[pd.DataFrame, pd.DataFrame]] = {}
+_PROJECTION_CACHE_SIZE = 64
+
+
+def _projected_year(
+    activity_set: ActivitySet,
+    year: int,
+    base_year: int,
+    forecast_parameters: BaseModel,
+    technology_parameters: BaseModel,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Return a year's projected inventory and its clean-technology options (cached).
+
+    The same year under the same forecast is the same for every scenario of a comparison,
+    so it is computed once per process (keyed by the activity folder, the years and the
+    parameters; callers get copies).
+    """
+    from portcap import forecast
+    from portcap.policy import technology
+
+    key = (
+        str(activity_set.path),
+        str(id(activity_set.tables)),
+        str(year),
+        str(base_year),
+        forecast_parameters.model_dump_json(),
+        technology_parameters.model_dump_json(),
+    )
+    cached = _PROJECTION_CACHE.get(key)
+    if cached is None:
+        projected = forecast.project_activity(
+            activity_set,
+            year,
+            forecast_parameters,  # type: ignore[arg-type]
+            base_year=base_year,
+        )
+        emissions = port_inventory(year, activity_set=projected).emissions
+        options = technology.abatement_options(
+            emissions,
+            year=year,
+            parameters=technology_parameters,  # type: ignore[arg-type]
+        )
+        if len(_PROJECTION_CACHE) >= _PROJECTION_CACHE_SIZE:
+            _PROJECTION_CACHE.pop(next(iter(_PROJECTION_CACHE)))
+        cached = _PROJECTION_CACHE[key] = (emissions, options)
+    return cached[0].copy(), cached[1].copy()
 
 
 def _make_regime(scenario: Scenario, context: RegimeContext) -> Regime:
@@ -647,7 +692,9 @@ def _summary(
                 "net_co2e_change_tonnes": round(net_co2e, 6),
                 "regional_jobs_change": round(float(year_jobs["jobs"].sum()), 3),
                 "compliance_cost_usd": round(
-                    measures_cost - paid.get("public_funding", 0.0) + transfers, 2
+                    indicators.get(year, {}).get("terminal_measures_cost_usd", measures_cost)
+                    + transfers,
+                    2,
                 ),
                 "cap_binding_dates": {
                     str(t): d for t, d in zip(rows["terminal"], rows["binding_date"], strict=True)

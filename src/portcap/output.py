@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from portcap.engine import Results, ShipsRun
+from portcap.policy.base import MEASURE_COLUMNS
 from portcap.port_inventory import PortInventory
 from portcap.report import html as report_html
 from portcap.writers import format_for, write_table
@@ -299,17 +300,80 @@ def reconciliation_text(table: pd.DataFrame) -> str:
 # Scenario runs
 # --------------------------------------------------------------------------------------
 def run_tables(results: Results) -> dict[str, pd.DataFrame]:
-    """Return the result tables of a run as stored (``years``, ``emissions`` ...)."""
-    years = pd.json_normalize(results.summary["years"], sep="_")  # type: ignore[arg-type]
-    years = years[[c for c in years.columns if not c.startswith("cap_binding_dates")]]
+    """Return the result tables of a run as stored (``years``, ``emissions`` ...).
+
+    The tables have the same columns for every run (so that runs of different scenarios
+    share one table in the store): per-year figures by pollutant are columns of ``years``;
+    TEU by gateway and the regime's indicators are long tables of their own.
+    """
+    pollutants = ("nox", "pm25", "dpm", "sox", "co2e")
+    year_rows, diverted_rows, indicator_rows = [], [], []
+    for year in results.summary["years"]:  # type: ignore[attr-defined]
+        row: dict[str, object] = {
+            key: year.get(key)
+            for key in (
+                "year",
+                "teu_demand",
+                "teu_handled",
+                "teu_turned_away",
+                "teu_unserved",
+                "net_co2e_change_tonnes",
+                "regional_jobs_change",
+                "compliance_cost_usd",
+                "technology_cost_usd",
+                "public_cost_usd",
+                "regional_output_change_usd",
+            )
+        }
+        cap = year.get("cap_tonnes") or {}
+        for pollutant in pollutants:
+            row[f"regional_{pollutant}_tonnes"] = year["regional_emissions_tonnes"][pollutant]
+            row[f"baseline_{pollutant}_tonnes"] = year["baseline_regional_emissions_tonnes"][
+                pollutant
+            ]
+            row[f"elsewhere_change_{pollutant}_tonnes"] = year["emissions_elsewhere_change_tonnes"][
+                pollutant
+            ]
+            row[f"cap_{pollutant}_tonnes"] = cap.get(pollutant)
+        year_rows.append(row)
+        for gateway, teu in year["teu_diverted_by_port"].items():
+            diverted_rows.append({"year": year["year"], "gateway": gateway, "teu": teu})
+        for name, value in year.get("indicators", {}).items():
+            indicator_rows.append({"year": year["year"], "indicator": name, "value": value})
+    years = pd.DataFrame(year_rows)
+    numeric = [c for c in years.columns if c != "year"]
+    years[numeric] = years[numeric].apply(pd.to_numeric, errors="coerce").astype(float)
     return {
         "years": years,
+        "diverted_by_port": pd.DataFrame(diverted_rows, columns=["year", "gateway", "teu"]),
+        "indicators": pd.DataFrame(indicator_rows, columns=["year", "indicator", "value"]),
         "emissions": results.emissions,
         "baseline_emissions": results.baseline_emissions,
         "terminals": results.terminals,
-        "diversion": results.diversion,
-        "measures": results.measures,
+        "diversion": _diversion_long(results.diversion),
+        "measures": results.measures[[c for c in results.measures.columns if c in MEASURE_COLUMNS]],
+        "payments": results.payments,
     }
+
+
+def _diversion_long(diversion: pd.DataFrame) -> pd.DataFrame:
+    """Melt the wide diversion table into stable columns for the store.
+
+    ``year, terminal, gateway, destination, teu, leg, region, pollutant, change_tonnes``.
+    """
+    keys = ["year", "terminal", "gateway", "destination", "teu"]
+    columns = [*keys, "leg", "region", "pollutant", "change_tonnes"]
+    changes = [c for c in diversion.columns if c.endswith("_tonnes")]
+    if diversion.empty or not changes:
+        return pd.DataFrame(
+            {c: diversion[c] if c in diversion else pd.Series(dtype=object) for c in columns}
+        )
+    long = diversion.melt(
+        id_vars=keys, value_vars=changes, var_name="name", value_name="change_tonnes"
+    )
+    parts = long["name"].str.removesuffix("_tonnes").str.rsplit("_", n=2, expand=True)
+    long["leg"], long["region"], long["pollutant"] = parts[0], parts[1], parts[2]
+    return long[columns]
 
 
 def write_run(results: Results, folder: str | Path) -> dict[str, Path]:
@@ -377,3 +441,40 @@ def run_summary_text(results: Results) -> str:
             )
             lines.append(f"{milestone}: diverted TEU by gateway: {gateways}")
     return "\n".join(lines)
+
+
+def write_comparison(table: pd.DataFrame, folder: str | Path) -> dict[str, Path]:
+    """Write ``comparison.csv`` and ``comparison.html`` into ``folder``; return label -> path."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    csv_path = write_table(table, folder / "comparison.csv")
+    html_path = folder / "comparison.html"
+    html_path.write_text(report_html.comparison_html(table), encoding="utf-8")
+    return {"comparison": csv_path, "report": html_path}
+
+
+def comparison_text(table: pd.DataFrame) -> str:
+    """Format the comparison for reading: one block per milestone year."""
+    columns = {
+        "scenario": "scenario",
+        "nox_cut_tonnes": "NOx cut t",
+        "pm25_cut_tonnes": "PM2.5 cut t",
+        "dpm_cut_tonnes": "DPM cut t",
+        "teu_turned_away": "TEU turned away",
+        "teu_diverted": "diverted",
+        "nox_elsewhere_change_tonnes": "NOx elsewhere t",
+        "net_co2e_change_tonnes": "net CO2e t",
+        "regional_jobs_change": "jobs",
+        "technology_cost_usd": "tech cost $",
+        "usd_per_tonne_regional_nox_cut": "$/t NOx",
+        "usd_per_tonne_net_nox_cut": "$/t net NOx",
+        "health_benefits_usd": "health $",
+    }
+    lines = []
+    for year, part in table.groupby("year"):
+        lines.append(f"{year}")
+        shown = part[list(columns)].rename(columns=columns)
+        with pd.option_context("display.float_format", "{:,.0f}".format, "display.width", 200):
+            lines.append(shown.to_string(index=False, na_rep="-"))
+        lines.append("")
+    return "\n".join(lines).rstrip()

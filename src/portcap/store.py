@@ -101,6 +101,10 @@ def record_run(
                 raise ValueError(msg)
             frame = table.reset_index(drop=True).copy()
             frame.insert(0, "run_id", run_id)
+            for column in frame.columns:
+                # a column of nothing but missing values has no type: store it as text
+                if frame[column].dtype == object and frame[column].isna().all():
+                    frame[column] = frame[column].astype("string")
             connection.register("incoming", frame)
             exists = connection.execute(
                 "SELECT COUNT(*) FROM information_schema.tables WHERE table_name = ?", [name]

@@ -91,7 +91,9 @@ class PolicyOutcome:
     indicators : dict
         Regime-specific figures of the year, e.g. ``allowance_price_usd_per_tonne``,
         ``shortfall_tonnes``, ``points_required``, ``budget_spent_usd``,
-        ``milestones_missed``.
+        ``milestones_missed``. ``terminal_measures_cost_usd``, when given, is what the
+        terminals themselves pay for the measures (default: all of their cost); the
+        engine adds fees, allowances and penalties to it for the compliance cost.
     """
 
     terminals: pd.DataFrame

@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 if TYPE_CHECKING:
     from portcap.engine import Results
 
-__all__ = ["report_html", "write_report"]
+__all__ = ["comparison_html", "report_html", "write_report"]
 
 _MILESTONES = (2031, 2037)
 
@@ -145,3 +145,52 @@ def write_report(results: Results, path: str | Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(report_html(results), encoding="utf-8")
     return path
+
+
+def comparison_html(table: pd.DataFrame) -> str:
+    """Return the comparison of scenarios as one HTML document (table and charts)."""
+    figures = []
+    for year, part in table.groupby("year"):
+        cuts = go.Figure(
+            [
+                go.Bar(x=part["scenario"], y=part["nox_cut_tonnes"], name="regional NOx cut [t]"),
+                go.Bar(
+                    x=part["scenario"],
+                    y=-part["nox_elsewhere_change_tonnes"],
+                    name="NOx change elsewhere, sign reversed [t]",
+                ),
+            ]
+        )
+        cuts.update_layout(barmode="group", title=f"{year}: NOx cut in the region and elsewhere")
+        cargo = go.Figure(
+            [
+                go.Bar(x=part["scenario"], y=part["teu_diverted"], name="diverted TEU"),
+                go.Bar(x=part["scenario"], y=part["teu_unserved"], name="unserved TEU"),
+            ]
+        )
+        cargo.update_layout(barmode="stack", title=f"{year}: cargo turned away")
+        climate = go.Figure(
+            [go.Bar(x=part["scenario"], y=part["net_co2e_change_tonnes"], name="net CO2e [t]")]
+        )
+        climate.update_layout(title=f"{year}: net CO2e change worldwide [t]")
+        figures += [cuts, cargo, climate]
+    for figure in figures:
+        figure.update_layout(height=360, width=900)
+    charts = "".join(
+        figure.to_html(full_html=False, include_plotlyjs=(i == 0))
+        for i, figure in enumerate(figures)
+    )
+    shown = table.drop(columns=["policy"])
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>portcap comparison</title>
+<style>body{{font-family:system-ui,sans-serif;margin:2rem}}table{{border-collapse:collapse;
+font-size:0.8rem}}td,th{{border:1px solid #ccc;padding:3px 6px;text-align:right}}
+th{{background:#f3f3f3}}</style></head><body>
+<h1>portcap: scenarios compared</h1>
+<p>Cuts are against the rules-in-force baseline; costs are annualised technology costs (the
+cost of cargo turned away is in the jobs and TEU columns, not priced). Health benefits use
+benefit-per-tonne values (docs/methodology/health.md).</p>
+{shown.to_html(index=False, float_format=lambda v: f"{v:,.0f}", na_rep="-")}
+{charts}
+</body></html>
+"""
