@@ -66,7 +66,10 @@ def test_a_child_changes_only_what_differs(tmp_path: Path) -> None:
             "  - {pollutant: nox, scope: port, target: POLX, pct_below: 5, effective_year: 2031}\n",
             r"a port cap needs target POLA or POLB, got 'POLX'",
         ),
-        ("extends: nowhere\n", r"unknown scenario 'nowhere'; built-in scenarios are: agreement, baseline"),
+        (
+            "extends: nowhere\n",
+            r"unknown scenario 'nowhere'; built-in scenarios are: agreement, baseline",
+        ),
         (
             "extends: baseline\nforecast:\n  teu_growth_per_yer: 0.02\n",
             r"line 3: unknown key 'forecast.teu_growth_per_yer'; allowed keys here: .*teu_growth",
