@@ -35,7 +35,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
-from pydantic.json_schema import JsonDict
 
 from portcap import factors
 from portcap.errors import InputError
@@ -52,11 +51,6 @@ __all__ = [
 
 REGIONAL = "regional"
 """Region code of the San Pedro Bay region (the five-county Southern California region)."""
-
-
-def _sourced(source_ids: Sequence[str], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
 
 
 def _optional_usd(name: str) -> ColumnSpec:
@@ -125,7 +119,7 @@ class EconomyParameters(BaseModel):
     jobs_per_1000_teu: float = Field(
         default=11.87,
         ge=0.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("ccje_2024", "spb_teu_2022"),
             "D",
             "226,000 regional jobs (direct, indirect and induced) from port operations / "
@@ -138,7 +132,7 @@ class EconomyParameters(BaseModel):
     direct_jobs_per_1000_teu: float = Field(
         default=4.0,
         ge=0.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("nwsa_econ_2019", "oakland_martin_2012"),
             "D",
             "direct port jobs: 14,890 / 3.7 M TEU = 4.0 (Seattle/Tacoma, 2017); 8 per 1,000 "
@@ -150,7 +144,7 @@ class EconomyParameters(BaseModel):
     output_usd_per_teu: float = Field(
         default=2545.0,
         ge=0.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("ccje_2024", "spb_teu_2022"),
             "D",
             "$48.47 B output of port operations / 19.045 M TEU in 2022 (2022 dollars); value "
@@ -162,7 +156,7 @@ class EconomyParameters(BaseModel):
     gateway_jobs_per_1000_teu: float | None = Field(
         default=None,
         ge=0.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("nwsa_econ_2019", "ccje_2024"),
             "D",
             "None = the San Pedro Bay value: port-operations studies of Seattle/Tacoma (11.7) "
@@ -175,14 +169,16 @@ class EconomyParameters(BaseModel):
     gateway_direct_jobs_per_1000_teu: float | None = Field(
         default=None,
         ge=0.0,
-        json_schema_extra=_sourced(("nwsa_econ_2019",), "D", "None = ``direct_jobs_per_1000_teu``"),
+        json_schema_extra=factors.sourced(
+            ("nwsa_econ_2019",), "D", "None = ``direct_jobs_per_1000_teu``"
+        ),
     )
     """Direct jobs per 1,000 TEU at other gateways; None = ``direct_jobs_per_1000_teu``."""
 
     gateway_output_usd_per_teu: float | None = Field(
         default=None,
         ge=0.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("ccje_2024",), "R", "None = ``output_usd_per_teu`` (no gateway study with output)"
         ),
     )

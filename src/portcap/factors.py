@@ -42,6 +42,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+from pydantic.json_schema import JsonDict
 
 from portcap.errors import InputError
 
@@ -71,6 +72,7 @@ __all__ = [
     "parameter_value",
     "read_factor_csv",
     "read_table_csv",
+    "sourced",
     "sources",
     "table_spec",
     "vessel_defaults_table",
@@ -1204,6 +1206,32 @@ def _user_spec(spec: TableSpec) -> TableSpec:
         for c in spec.columns
     )
     return TableSpec(spec.name, spec.file, spec.description, spec.key, columns, spec.bins, False)
+
+
+def sourced(source_ids: Sequence[str], tag: str, basis: str) -> JsonDict:
+    """Describe where a parameter's default comes from (for ``json_schema_extra``).
+
+    Parameters
+    ----------
+    source_ids : sequence of str
+        Keys into ``sources.csv`` (``portcap_assumption`` for an assumption).
+    tag : str
+        The reference tag: ``V`` verified, ``V-3p`` third-party copy, ``D`` derived,
+        ``R`` recalled (an assumption to confirm).
+    basis : str
+        The figure taken, the arithmetic, or the range and reasoning of an assumption.
+
+    Returns
+    -------
+    dict
+        ``{"source_ids": [...], "tag": ..., "basis": ...}``.
+
+    Examples
+    --------
+    >>> sourced(("portcap_assumption",), "R", "range 1-2")["source_ids"]
+    ['portcap_assumption']
+    """
+    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
 
 
 def check_choice(value: object, valid: Iterable[object], what: str) -> None:

@@ -58,7 +58,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import JsonDict
 
 from portcap import factors
 from portcap.baseline import PORTS, ActivitySet
@@ -211,9 +210,6 @@ def _load_cached(name: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------
 # Parameters
 # --------------------------------------------------------------------------------------
-def _sourced(source_ids: Sequence[str], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
 
 
 class DatedPath(BaseModel):
@@ -317,7 +313,7 @@ class ForecastParameters(BaseModel):
         default=0.018,
         ge=-0.5,
         le=0.5,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("teu_pola_2005", "teu_polb_2005", "spb_teu_2024"),
             "D",
             "compound growth of San Pedro Bay TEU 2005-2024: (19.94 M / 14.19 M)^(1/19) - 1 "
@@ -330,7 +326,7 @@ class ForecastParameters(BaseModel):
         default=0.0,
         ge=-0.5,
         le=0.5,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "container-ship upsizing; TEU per call grew about 4 %/yr 2005-2017 at POLA "
@@ -343,7 +339,7 @@ class ForecastParameters(BaseModel):
         default=0.0,
         ge=-0.5,
         le=0.5,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "tankers, ro-ro, bulk, break-bulk and cruise calls held at the base year "
@@ -354,7 +350,7 @@ class ForecastParameters(BaseModel):
 
     shore_power_container_cruise_reefer: DatedPath = Field(
         default=DatedPath(points=((2014, 0.5), (2017, 0.7), (2020, 0.8), (2023, 0.95))),
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("carb_at_berth_2007", "carb_at_berth_2020", "carb_at_berth_exceptions"),
             "V",
             "2007 rule: 50 % of visits from 2014, 70 % 2017, 80 % 2020; 2020 rule: every "
@@ -365,7 +361,7 @@ class ForecastParameters(BaseModel):
 
     shore_power_ro_ro: DatedPath = Field(
         default=DatedPath(points=((2025, 0.95),)),
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("carb_at_berth_2020", "carb_at_berth_exceptions"),
             "V",
             "ro-ro and vehicle carriers from 1 January 2025, less 5 % exceptions",
@@ -375,7 +371,7 @@ class ForecastParameters(BaseModel):
 
     shore_power_tanker: DatedPath = Field(
         default=DatedPath(points=((2025, 0.95),)),
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("carb_at_berth_2020", "carb_at_berth_exceptions"),
             "V",
             "tankers at POLA/POLB from 1 January 2025 (a 2023-24 bill proposed 2027), "
@@ -386,7 +382,7 @@ class ForecastParameters(BaseModel):
 
     truck_ze_share: DatedPath = Field(
         default=DatedPath(points=((2035, 1.0),), interpolation="linear"),
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("carb_acf_drayage", "caap_ze_goals"),
             "V",
             "every drayage truck zero-emission by 2035 (Advanced Clean Fleets drayage "
@@ -398,7 +394,7 @@ class ForecastParameters(BaseModel):
 
     che_ze_share: DatedPath = Field(
         default=DatedPath(points=((2030, 1.0),), interpolation="linear"),
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("caap_ze_goals",),
             "V",
             "CAAP goal: 100 % zero-emission cargo-handling equipment by 2030",
@@ -410,7 +406,7 @@ class ForecastParameters(BaseModel):
         default=0.1,
         ge=0.0,
         le=1.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "1 / service life: yard tractors (over half of the units) about 10 years, "
@@ -423,7 +419,7 @@ class ForecastParameters(BaseModel):
         default=0.04,
         ge=0.0,
         le=1.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "1 / service life of a container ship of about 25 years; range 0.03-0.05",
@@ -435,7 +431,7 @@ class ForecastParameters(BaseModel):
         default=2013,
         ge=1990,
         le=2100,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("marpol_annex_vi",),
             "V",
             "North American ECA enforceable from 1 August 2012; 2013 is its first full year",
@@ -447,7 +443,7 @@ class ForecastParameters(BaseModel):
         default=2015,
         ge=1990,
         le=2100,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("marpol_annex_vi",), "V", "0.10 % sulfur in ECAs from 1 January 2015"
         ),
     )
@@ -457,13 +453,13 @@ class ForecastParameters(BaseModel):
         default=0.1,
         ge=0.0,
         le=5.0,
-        json_schema_extra=_sourced(("marpol_annex_vi",), "V", "MARPOL Annex VI Reg. 14.4"),
+        json_schema_extra=factors.sourced(("marpol_annex_vi",), "V", "MARPOL Annex VI Reg. 14.4"),
     )
     """Ceiling on the sulfur of fuel burned in the ECA once the limit applies [% m/m]."""
 
     assist_tugs_follow_calls: bool = Field(
         default=True,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "assist tugs work per ship movement; other harbor craft are held at the base year",

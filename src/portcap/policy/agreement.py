@@ -60,7 +60,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import JsonDict
 
 from portcap import factors
 from portcap.errors import InputError
@@ -188,11 +187,6 @@ def _read_schedule(path: str | None) -> pd.DataFrame:
     return table
 
 
-def _sourced(source_ids: tuple[str, ...], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
-
-
 class AgreementParameters(BaseModel):
     """Choices of the infrastructure-agreement regime (each sourced)."""
 
@@ -200,7 +194,7 @@ class AgreementParameters(BaseModel):
 
     delivery_share: float = Field(
         default=1.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "1 = the ports deliver everything their plans call for, where the options allow; "
@@ -212,7 +206,7 @@ class AgreementParameters(BaseModel):
 
     penalty_usd_per_default: float = Field(
         default=125_000.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("aqmd_coop_agreement_board_2026",),
             "V",
             "penalties of $50,000-200,000 per default (doubled in negotiation); how the "
@@ -223,7 +217,7 @@ class AgreementParameters(BaseModel):
 
     public_cost_share: float = Field(
         default=0.64,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("epa_clean_ports_pola_2024",),
             "D",
             "the EPA Clean Ports grant to POLA: $412 M of a $648 M zero-emission package "
@@ -235,7 +229,7 @@ class AgreementParameters(BaseModel):
 
     start_lag_years: int = Field(
         default=1,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("aqmd_coop_agreement_2025",),
             "R",
             "plans are due on 31 December; projects start the following year; range 1-2",
@@ -245,7 +239,7 @@ class AgreementParameters(BaseModel):
 
     plan_delay_years: int = Field(
         default=0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("aqmd_coop_agreement_2025",),
             "R",
             "0 = plans on time; each year late is one default per port and phase and delays "
@@ -256,7 +250,7 @@ class AgreementParameters(BaseModel):
 
     exit_year: int | None = Field(
         default=None,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("aqmd_coop_agreement_2025", "blueeconomy_pause_2025"),
             "V",
             "either party may leave on 45 days' notice; the rule's pause lasts five years "
@@ -267,7 +261,7 @@ class AgreementParameters(BaseModel):
 
     schedule_file: str | None = Field(
         default=None,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",),
             "V",
             "None = the packaged agreement_schedule.csv (CAAP goals and assumptions)",

@@ -60,7 +60,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.json_schema import JsonDict
 from scipy.optimize import Bounds, LinearConstraint, milp
 
 from portcap import factors, units
@@ -224,12 +223,8 @@ def moyer_limit_usd_per_weighted_tonne(limit: str = "off_road_zero_emission") ->
     return per_short_ton * units.SHORT_TONS_PER_TONNE
 
 
-def _sourced(source_ids: Sequence[str], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
-
-
-def _check_non_negative(value: float | None, what: str) -> None:
+def check_non_negative(value: float | None, what: str) -> None:
+    """Raise ``ValueError`` naming ``what`` unless ``value`` is None or a number >= 0."""
     if value is not None and not value >= 0:
         msg = f"{what} must be a number >= 0; got {value}"
         raise ValueError(msg)
@@ -238,7 +233,7 @@ def _check_non_negative(value: float | None, what: str) -> None:
 def _check_weights(weights: Mapping[str, float]) -> None:
     for pollutant, weight in weights.items():
         factors.check_choice(pollutant, factors.POLLUTANTS, "pollutant of a weight")
-        _check_non_negative(weight, f"weight of {pollutant}")
+        check_non_negative(weight, f"weight of {pollutant}")
     if not any(w > 0 for w in weights.values()):
         msg = "weights: at least one pollutant must weigh more than zero"
         raise ValueError(msg)
@@ -254,7 +249,7 @@ class FundingParameters(BaseModel):
 
     budget_usd_per_year: float = Field(
         default=90e6,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("ctf_rate_2020",),
             "V",
             "the Clean Truck Fund's expected first-year revenue, both ports ($10 per TEU); "
@@ -265,7 +260,7 @@ class FundingParameters(BaseModel):
 
     limit_usd_per_weighted_tonne: float | None = Field(
         default_factory=lambda: moyer_limit_usd_per_weighted_tonne("off_road_zero_emission"),
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("moyer_2022_update",),
             "V",
             "Moyer optional limit for zero-emission projects, $522,000 per weighted short "
@@ -278,7 +273,7 @@ class FundingParameters(BaseModel):
 
     weights: dict[str, float] = Field(
         default_factory=moyer_weights,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("moyer_advisory_05_001", "portcap_assumption"),
             "R",
             "Moyer weighted emissions NOx + ROG + 20 x PM10 (hc stands for ROG)",
@@ -288,7 +283,7 @@ class FundingParameters(BaseModel):
 
     discount_rate: float = Field(
         default=0.03,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("epa_bpt_2012", "moyer_guidelines"),
             "R",
             "the technology module's default rate, so that a grant (present value) and the "
@@ -300,7 +295,7 @@ class FundingParameters(BaseModel):
 
     divisible: bool = Field(
         default=True,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",),
             "V",
             "a project is a share of a terminal's fleet (units are counted continuously), "
@@ -312,7 +307,7 @@ class FundingParameters(BaseModel):
 
     carry_over_unspent: bool = Field(
         default=False,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",), "R", "a yearly appropriation lapses when not granted"
         ),
     )
@@ -320,13 +315,15 @@ class FundingParameters(BaseModel):
 
     first_year: int | None = Field(
         default=None,
-        json_schema_extra=_sourced(("portcap_convention",), "V", "None = every modelled year"),
+        json_schema_extra=factors.sourced(
+            ("portcap_convention",), "V", "None = every modelled year"
+        ),
     )
     """First year with a budget; None: from the first modelled year."""
 
     last_year: int | None = Field(
         default=None,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",),
             "V",
             "None = no end (the Clean Truck Fund rate expires 31 Dec 2034)",
@@ -336,7 +333,7 @@ class FundingParameters(BaseModel):
 
     eligible_measures: tuple[str, ...] | None = Field(
         default=None,
-        json_schema_extra=_sourced(("portcap_convention",), "V", "None = every measure"),
+        json_schema_extra=factors.sourced(("portcap_convention",), "V", "None = every measure"),
     )
     """Measures the budget may fund (e.g. ``("ze_drayage_truck",)`` for a truck fund);
     None: all."""
@@ -344,13 +341,13 @@ class FundingParameters(BaseModel):
     @field_validator("budget_usd_per_year")
     @classmethod
     def _check_budget(cls, value: float) -> float:
-        _check_non_negative(value, "budget_usd_per_year (a yearly public budget in USD)")
+        check_non_negative(value, "budget_usd_per_year (a yearly public budget in USD)")
         return value
 
     @field_validator("limit_usd_per_weighted_tonne")
     @classmethod
     def _check_limit(cls, value: float | None) -> float | None:
-        _check_non_negative(value, "limit_usd_per_weighted_tonne (USD per weighted tonne)")
+        check_non_negative(value, "limit_usd_per_weighted_tonne (USD per weighted tonne)")
         return value
 
     @field_validator("weights")
@@ -532,8 +529,8 @@ def allocate_budget(
     reductions; weighting NOx, ROG, PM10 since AB 923); limits of the 2022 update.
     """
     try:
-        _check_non_negative(budget_usd, "budget_usd")
-        _check_non_negative(limit_usd_per_weighted_tonne, "limit_usd_per_weighted_tonne")
+        check_non_negative(budget_usd, "budget_usd")
+        check_non_negative(limit_usd_per_weighted_tonne, "limit_usd_per_weighted_tonne")
         _check_weights(weights)
     except ValueError as error:
         raise InputError(str(error)) from error

@@ -44,7 +44,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.json_schema import JsonDict
 
 from portcap import factors
 from portcap.errors import InputError
@@ -145,11 +144,6 @@ def _tables() -> tuple[pd.DataFrame, pd.DataFrame]:
     return values, sector_map
 
 
-def _sourced(source_ids: tuple[str, ...], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
-
-
 class HealthParameters(BaseModel):
     """Choices of the benefit-per-tonne valuation (each sourced)."""
 
@@ -157,7 +151,7 @@ class HealthParameters(BaseModel):
 
     edition: str = Field(
         default="epa_bpt_2018",
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("epa_bpt_2018",),
             "V",
             "EPA recommends the February 2018 update over the 2012/2013 tables; 2015 dollars, "
@@ -168,7 +162,7 @@ class HealthParameters(BaseModel):
 
     sector: str | None = Field(
         default=None,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",),
             "V",
             "None: each change row's source category through health_sector_map.csv",
@@ -178,7 +172,7 @@ class HealthParameters(BaseModel):
 
     regional_multiplier: float = Field(
         default=3.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "national BPTs understate benefits in the dense, inversion-prone South Coast Air "
@@ -190,7 +184,7 @@ class HealthParameters(BaseModel):
 
     dollar_scale: float = Field(
         default=1.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",),
             "V",
             "1 = the edition's own dollars (2015 $ for epa_bpt_2018); a CPI-U ratio converts "

@@ -58,7 +58,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import JsonDict
 
 from portcap import factors
 from portcap.errors import InputError
@@ -147,19 +146,8 @@ def waire_annual_variables() -> tuple[float, ...]:
     return tuple(float(v) for v in _phase_in_table()["annual_variable"])
 
 
-def _sourced(source_ids: Sequence[str], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
-
-
 def _default_points_per_weighted_tonne() -> float:
     return funding.moyer_limit_usd_per_weighted_tonne("off_road_zero_emission") / 1000.0
-
-
-def _check_non_negative(value: float | None, what: str) -> None:
-    if value is not None and not value >= 0:
-        msg = f"{what} must be a number >= 0; got {value}"
-        raise ValueError(msg)
 
 
 class PointsFeeParameters(BaseModel):
@@ -169,7 +157,7 @@ class PointsFeeParameters(BaseModel):
 
     stringency_points_per_weighted_trip: float = Field(
         default=0.0025,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("waire_formula_2021",), "V", "Rule 2305 stringency, 0.0025 points per WATT"
         ),
     )
@@ -177,7 +165,7 @@ class PointsFeeParameters(BaseModel):
 
     class8_trip_weight: float = Field(
         default=2.5,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("waire_ptr_energy",),
             "V-3p",
             "WATTs count a Class 8 trip 2.5 times (a Class 2b-7 trip once); drayage tractors "
@@ -188,7 +176,7 @@ class PointsFeeParameters(BaseModel):
 
     truck_trips_per_teu: float = Field(
         default=2.5 * (1.0 - 0.28) / 1.887,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("ncfrp_11", "joc_2025_rail", "pma_2023"),
             "D",
             "2023 baseline: 2.5 truck legs per container x (1 - 0.28 on-dock rail) / 1.887 "
@@ -200,7 +188,7 @@ class PointsFeeParameters(BaseModel):
 
     annual_variable: tuple[float, ...] = Field(
         default_factory=waire_annual_variables,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("waire_formula_2021", "waire_usgain"),
             "V",
             "0.33, 0.67, 1.0 in compliance years 1, 2, 3+ (endpoints verified, middle value "
@@ -212,7 +200,7 @@ class PointsFeeParameters(BaseModel):
 
     first_compliance_year: int | None = Field(
         default=None,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",),
             "V",
             "None = the first modelled year (no port rule text sets a date)",
@@ -222,7 +210,7 @@ class PointsFeeParameters(BaseModel):
 
     fee_usd_per_point: float = Field(
         default=1000.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("waire_all4_2021",),
             "V",
             "WAIRE mitigation fee $1,000 per point (2021 dollars; CPI indexation not found, "
@@ -233,7 +221,7 @@ class PointsFeeParameters(BaseModel):
 
     admin_fee_share: float = Field(
         default=0.0625,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("waire_ptr_energy",), "V-3p", "administrative fee of 6.25 % of the mitigation fee"
         ),
     )
@@ -242,7 +230,7 @@ class PointsFeeParameters(BaseModel):
 
     de_minimis_points: float = Field(
         default=10.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("waire_cresa",), "V-3p", "operators owing 10 points or less need not earn points"
         ),
     )
@@ -250,7 +238,7 @@ class PointsFeeParameters(BaseModel):
 
     points_per_weighted_tonne: float = Field(
         default_factory=_default_points_per_weighted_tonne,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("moyer_2022_update", "waire_its4logistics", "portcap_assumption"),
             "D",
             "WAIRE menu values not found: a point is worth the weighted tonnes the Moyer "
@@ -265,7 +253,7 @@ class PointsFeeParameters(BaseModel):
 
     weights: dict[str, float] = Field(
         default_factory=funding.moyer_weights,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("moyer_advisory_05_001", "portcap_assumption"),
             "R",
             "Moyer weighted emissions NOx + ROG + 20 x PM10 (hc stands for ROG)",
@@ -277,7 +265,7 @@ class PointsFeeParameters(BaseModel):
         default_factory=lambda: funding.moyer_limit_usd_per_weighted_tonne(
             "off_road_zero_emission"
         ),
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("moyer_2022_update",),
             "V",
             "Moyer optional zero-emission limit, $522,000 per weighted short ton",
@@ -288,7 +276,7 @@ class PointsFeeParameters(BaseModel):
 
     discount_rate: float = Field(
         default=0.03,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("epa_bpt_2012", "moyer_guidelines"),
             "R",
             "the technology module's default rate (grants as present values)",
@@ -298,13 +286,13 @@ class PointsFeeParameters(BaseModel):
 
     divisible: bool = Field(
         default=True,
-        json_schema_extra=_sourced(("portcap_convention",), "V", "as the funding regime"),
+        json_schema_extra=factors.sourced(("portcap_convention",), "V", "as the funding regime"),
     )
     """Funded projects may be taken in part."""
 
     carry_over_unspent: bool = Field(
         default=True,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "fee revenue is a dedicated fund: what is not granted stays in it",
@@ -323,7 +311,7 @@ class PointsFeeParameters(BaseModel):
     @classmethod
     def _non_negative(cls, value: float | None, info: object) -> float | None:
         name = getattr(info, "field_name", "value")
-        _check_non_negative(value, str(name))
+        funding.check_non_negative(value, str(name))
         return value
 
     @field_validator("points_per_weighted_tonne")
@@ -364,7 +352,7 @@ class PointsFeeParameters(BaseModel):
     def _valid_weights(cls, value: dict[str, float]) -> dict[str, float]:
         for pollutant, weight in value.items():
             factors.check_choice(pollutant, factors.POLLUTANTS, "pollutant of a weight")
-            _check_non_negative(weight, f"weight of {pollutant}")
+            funding.check_non_negative(weight, f"weight of {pollutant}")
         if not any(w > 0 for w in value.values()):
             msg = "weights: at least one pollutant must weigh more than zero"
             raise ValueError(msg)

@@ -47,7 +47,6 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
@@ -55,7 +54,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from pydantic.json_schema import JsonDict
 
 from portcap import factors
 from portcap.errors import InputError
@@ -165,11 +163,6 @@ TECHNOLOGY_TABLES: dict[str, TableSpec] = {
 _SCALAR_QUANTITIES = tuple(q for q in QUANTITIES if q != "reduction_fraction")
 
 
-def _sourced(source_ids: Sequence[str], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
-
-
 # --------------------------------------------------------------------------------------
 # Annualised cost
 # --------------------------------------------------------------------------------------
@@ -273,7 +266,7 @@ class TechnologyParameters(BaseModel):
         default=0.03,
         ge=0.0,
         le=0.3,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("epa_bpt_2012", "moyer_guidelines"),
             "R",
             "3 % social rate (EPA's benefit-per-ton variants use 3 % and 7 %); the Carl "
@@ -284,7 +277,7 @@ class TechnologyParameters(BaseModel):
 
     cap_pollutant: str = Field(
         default="nox",
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",), "V", "PR 2304 concept: NOx caps on terminals and ports"
         ),
     )
@@ -292,14 +285,16 @@ class TechnologyParameters(BaseModel):
 
     measures: tuple[str, ...] | None = Field(
         default=None,
-        json_schema_extra=_sourced(("portcap_convention",), "V", "None = every packaged measure"),
+        json_schema_extra=factors.sourced(
+            ("portcap_convention",), "V", "None = every packaged measure"
+        ),
     )
     """Measures terminals may take (names of ``technology_measures.csv``); None = all."""
 
     capital_cost_scale: float = Field(
         default=1.0,
         ge=0.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "sensitivity: capital costs of zero-emission equipment span a factor of 2-3 "
@@ -311,7 +306,7 @@ class TechnologyParameters(BaseModel):
     availability_scale: float = Field(
         default=1.0,
         ge=0.0,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",), "R", "sensitivity on the yearly availability limits"
         ),
     )

@@ -41,7 +41,6 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
-from pydantic.json_schema import JsonDict
 
 from portcap import factors
 from portcap.errors import InputError
@@ -130,11 +129,6 @@ _TOLERANCE_TONNES = 1e-9
 """Absolute tolerance on tonnes (float sums of steps) [t]."""
 
 
-def _sourced(source_ids: Sequence[str], tag: str, basis: str) -> JsonDict:
-    """Provenance of a default: ids into ``sources.csv``, the reference tag, the reasoning."""
-    return {"source_ids": list(source_ids), "tag": tag, "basis": basis}
-
-
 # --------------------------------------------------------------------------------------
 # Parameters
 # --------------------------------------------------------------------------------------
@@ -145,7 +139,7 @@ class TradingParameters(BaseModel):
 
     pollutant: str = Field(
         default="nox",
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("pmsa_pr2304_concept", "reclaim_amerex"),
             "V",
             "PR 2304 concept: NOx caps on terminals and ports; RECLAIM traded NOx (and SOx)",
@@ -157,7 +151,7 @@ class TradingParameters(BaseModel):
         default=None,
         ge=1990,
         le=2100,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_convention",), "V", "None = the run's base year (2023 by default)"
         ),
     )
@@ -165,7 +159,7 @@ class TradingParameters(BaseModel):
 
     milestones: dict[int, float] = Field(
         default_factory=lambda: {2031: 50.0, 2037: 80.0},
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("pmsa_pr2304_concept", "portcap_assumption"),
             "R",
             "milestone years 2031 and 2037 and NOx cuts 'up to 80 %' [V-3p, PMSA]; the levels "
@@ -177,7 +171,7 @@ class TradingParameters(BaseModel):
 
     path: Literal["linear", "step"] = Field(
         default="linear",
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("crs_reclaim", "reclaim_amerex"),
             "V",
             "RECLAIM allocations declined every year towards the 2003 goal; 'step' gives the "
@@ -191,7 +185,7 @@ class TradingParameters(BaseModel):
         default=2027,
         ge=1990,
         le=2100,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "first full year after a rule adopted in 2025-2026 (range 2025-2031; 2031 = no "
@@ -203,7 +197,7 @@ class TradingParameters(BaseModel):
 
     allocation: Literal["grandfathered", "teu"] = Field(
         default="grandfathered",
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("reclaim_amerex",),
             "V",
             "RECLAIM allocated by each facility's past peak production and the controls "
@@ -215,7 +209,7 @@ class TradingParameters(BaseModel):
 
     banking: bool = Field(
         default=False,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("reclaim_amerex", "scaqmd_reclaim_faq", "carb_cost_containment"),
             "V",
             "RECLAIM credits lived one compliance year (no carry-over); California's market "
@@ -228,7 +222,7 @@ class TradingParameters(BaseModel):
         default=None,
         ge=1,
         le=100,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption",),
             "R",
             "limited banking (range 1-5 years) was suggested to avoid RECLAIM's 2000 spike; "
@@ -239,7 +233,7 @@ class TradingParameters(BaseModel):
 
     ceiling_usd_per_tonne: float | None = Field(
         default=100_000.0 * SHORT_TONS_PER_TONNE,
-        json_schema_extra=_sourced(
+        json_schema_extra=factors.sourced(
             ("portcap_assumption", "scaqmd_reclaim_2001", "carb_price_ceiling_95915"),
             "R",
             "$100,000 per short ton ($110,231 per tonne), the hard backstop suggested from "
