@@ -70,6 +70,7 @@ from portcap.policy.base import (
     PAYMENT_COLUMNS,
     PolicyOutcome,
     RegimeContext,
+    cut_emissions,
     empty_payments,
     no_policy_terminals,
 )
@@ -484,7 +485,7 @@ class AgreementRegime:
         items = items.assign(planned=planned, adopted=adopted)
 
         measures = self._measures(year, items, options)
-        work = _reduce(emissions, measures)
+        work = cut_emissions(emissions, measures)
         milestones = self._milestones(year, items, in_force)
         payments = self._payments(year, items, milestones)
         indicators = self._indicators(items, milestones, payments, in_force)
@@ -682,30 +683,6 @@ def _empty_items() -> pd.DataFrame:
             **{c: pd.Series(dtype="int64") for c in integer},
         }
     )
-
-
-def _reduce(emissions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    """Emissions after the measures: each terminal's source rows scaled down per pollutant.
-
-    The cuts of all measures on a terminal's source and pollutant are added and taken
-    from the rows of that source in proportion to their mass, never below zero (the
-    convention of :func:`portcap.policy.base.reduce_emissions`, vectorised).
-    """
-    work = emissions.copy()
-    work["mass_tonnes"] = work["mass_tonnes"].astype(float)
-    if measures.empty or work.empty:
-        return work
-    keys = ["terminal", "source", "pollutant"]
-    cuts = measures.assign(**{k: measures[k].astype(str) for k in keys})
-    cut_by_key = cuts.groupby(keys)["reduction_tonnes"].sum()
-    total = work.groupby(keys, dropna=False)["mass_tonnes"].transform("sum").to_numpy(dtype=float)
-    index = pd.MultiIndex.from_frame(work[keys].astype(str))
-    cut = cut_by_key.reindex(index).to_numpy(dtype=float)
-    cut = np.where(np.isnan(cut), 0.0, cut)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(total > 0, 1.0 - np.minimum(cut, total) / total, 1.0)
-    work["mass_tonnes"] = work["mass_tonnes"].to_numpy(dtype=float) * factor
-    return work
 
 
 def make_regime(parameters: AgreementParameters, context: RegimeContext) -> AgreementRegime:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "PolicyOutcome",
     "Regime",
     "RegimeContext",
+    "cut_emissions",
     "empty_payments",
     "measure_table",
     "no_policy_terminals",
@@ -282,3 +284,53 @@ def taken_table(measures: pd.DataFrame, taken: dict[str, float], year: int) -> p
                 }
             )
     return pd.DataFrame(rows, columns=[*columns, "cost_usd"])
+
+
+def cut_emissions(emissions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
+    """Return the emissions less the reductions of the measures in place.
+
+    Parameters
+    ----------
+    emissions : DataFrame
+        The year's emissions table.
+    measures : DataFrame
+        ``terminal, measure, source, pollutant, reduction_tonnes``.
+
+    Returns
+    -------
+    DataFrame
+        A copy. Per terminal, source and pollutant, the rows are scaled down together by
+        the sum of the reductions of the measures of that source, never below zero (as
+        :func:`portcap.policy.base.reduce_emissions` does one measure at a time); a
+        measure without a source cuts all the terminal's rows of the pollutant.
+
+    Examples
+    --------
+    >>> emissions = pd.DataFrame({"terminal": "T", "source": ["truck", "truck", "rail"],
+    ...     "pollutant": "nox", "mass_tonnes": [3.0, 1.0, 5.0]})
+    >>> measures = pd.DataFrame({"terminal": "T", "measure": "m", "source": "truck",
+    ...     "pollutant": "nox", "reduction_tonnes": [2.0]})
+    >>> cut_emissions(emissions, measures)["mass_tonnes"].tolist()
+    [1.5, 0.5, 5.0]
+    """
+    work = emissions.copy()
+    work["mass_tonnes"] = work["mass_tonnes"].astype(float)
+    if measures.empty:
+        return work
+    keys = ["terminal", "source", "pollutant"]
+    has_source = measures["source"].notna()
+    sourced = measures[has_source]
+    if len(sourced):
+        cuts = sourced.groupby(keys)["reduction_tonnes"].sum()
+        totals = work.groupby(keys)["mass_tonnes"].sum().reindex(cuts.index).fillna(0.0)
+        kept = (1.0 - np.minimum(cuts, totals) / totals.where(totals > 0)).fillna(1.0)
+        row_keys = pd.MultiIndex.from_frame(work[keys].astype(object))
+        kept.index = pd.MultiIndex.from_frame(kept.index.to_frame(index=False).astype(object))
+        factor = kept.reindex(row_keys).fillna(1.0).to_numpy(dtype=float)
+        work["mass_tonnes"] = work["mass_tonnes"].to_numpy(dtype=float) * factor
+    # measures that name no source (hand-made options): one at a time
+    for terminal, measure in (
+        measures.loc[~has_source, ["terminal", "measure"]].drop_duplicates().itertuples(index=False)
+    ):
+        reduce_emissions(work, measures[~has_source], str(terminal), str(measure), 1.0)
+    return work

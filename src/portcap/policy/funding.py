@@ -71,9 +71,9 @@ from portcap.policy.base import (
     PAYMENT_COLUMNS,
     PolicyOutcome,
     RegimeContext,
+    cut_emissions,
     empty_payments,
     no_policy_terminals,
-    reduce_emissions,
 )
 
 __all__ = [
@@ -84,7 +84,6 @@ __all__ = [
     "ProjectPortfolio",
     "YearLedger",
     "allocate_budget",
-    "cut_emissions",
     "empty_caps",
     "make_regime",
     "measure_rows",
@@ -990,56 +989,6 @@ def measure_rows(year: int, pieces: Sequence[pd.DataFrame], fleet_units: pd.Seri
     out["share_taken"] = share
     out["year"] = int(year)
     return out[columns].reset_index(drop=True)
-
-
-def cut_emissions(emissions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:
-    """Return the emissions less the reductions of the measures in place.
-
-    Parameters
-    ----------
-    emissions : DataFrame
-        The year's emissions table.
-    measures : DataFrame
-        ``terminal, measure, source, pollutant, reduction_tonnes`` (:func:`measure_rows`).
-
-    Returns
-    -------
-    DataFrame
-        A copy. Per terminal, source and pollutant, the rows are scaled down together by
-        the sum of the reductions of the measures of that source, never below zero (as
-        :func:`portcap.policy.base.reduce_emissions` does one measure at a time); a
-        measure without a source cuts all the terminal's rows of the pollutant.
-
-    Examples
-    --------
-    >>> emissions = pd.DataFrame({"terminal": "T", "source": ["truck", "truck", "rail"],
-    ...     "pollutant": "nox", "mass_tonnes": [3.0, 1.0, 5.0]})
-    >>> measures = pd.DataFrame({"terminal": "T", "measure": "m", "source": "truck",
-    ...     "pollutant": "nox", "reduction_tonnes": [2.0]})
-    >>> cut_emissions(emissions, measures)["mass_tonnes"].tolist()
-    [1.5, 0.5, 5.0]
-    """
-    work = emissions.copy()
-    work["mass_tonnes"] = work["mass_tonnes"].astype(float)
-    if measures.empty:
-        return work
-    keys = ["terminal", "source", "pollutant"]
-    has_source = measures["source"].notna()
-    sourced = measures[has_source]
-    if len(sourced):
-        cuts = sourced.groupby(keys)["reduction_tonnes"].sum()
-        totals = work.groupby(keys)["mass_tonnes"].sum().reindex(cuts.index).fillna(0.0)
-        kept = (1.0 - np.minimum(cuts, totals) / totals.where(totals > 0)).fillna(1.0)
-        row_keys = pd.MultiIndex.from_frame(work[keys].astype(object))
-        kept.index = pd.MultiIndex.from_frame(kept.index.to_frame(index=False).astype(object))
-        factor = kept.reindex(row_keys).fillna(1.0).to_numpy(dtype=float)
-        work["mass_tonnes"] = work["mass_tonnes"].to_numpy(dtype=float) * factor
-    # measures that name no source (hand-made options): one at a time
-    for terminal, measure in (
-        measures.loc[~has_source, _KEYS].drop_duplicates().itertuples(index=False)
-    ):
-        reduce_emissions(work, measures[~has_source], str(terminal), str(measure), 1.0)
-    return work
 
 
 def empty_caps(year: int) -> pd.DataFrame:

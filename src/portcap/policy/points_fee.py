@@ -66,6 +66,7 @@ from portcap.policy import funding
 from portcap.policy.base import (
     PolicyOutcome,
     RegimeContext,
+    cut_emissions,
     empty_payments,
     no_policy_terminals,
 )
@@ -723,7 +724,7 @@ class PointsFeeRegime:
         }
         return PolicyOutcome(
             terminals=no_policy_terminals(year, teu),
-            emissions=funding.cut_emissions(emissions, measures),
+            emissions=cut_emissions(emissions, measures),
             measures=measures,
             caps=funding.empty_caps(year),
             payments=pd.concat(payments, ignore_index=True) if payments else empty_payments(),
