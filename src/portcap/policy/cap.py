@@ -34,8 +34,8 @@ import pandas as pd
 from portcap.policy.base import (
     PolicyOutcome,
     RegimeContext,
+    cut_emissions,
     measure_table,
-    reduce_emissions,
     taken_table,
 )
 
@@ -296,6 +296,7 @@ def apply_caps(
             per_tonne=candidates["cost_usd"]
             / candidates["reduction_tonnes"].where(candidates["reduction_tonnes"] > 0)
         ).sort_values("per_tonne")
+        chosen: list[tuple[str, str, float]] = []
         for row in candidates.to_dict("records"):
             if excess <= 1e-12:
                 break
@@ -307,7 +308,13 @@ def apply_caps(
             share = left if available <= excess else excess / float(row["reduction_tonnes"])
             taken[key] = taken.get(key, 0.0) + share
             excess -= float(row["reduction_tonnes"]) * share
-            reduce_emissions(work, measures, row["terminal"], row["measure"], share)
+            chosen.append((str(row["terminal"]), str(row["measure"]), share))
+        if chosen:
+            # all the measures taken for this cap, applied to the emissions at once
+            picks = pd.DataFrame(chosen, columns=["terminal", "measure", "share"])
+            cuts = measures.merge(picks, on=["terminal", "measure"])
+            cuts["reduction_tonnes"] = cuts["reduction_tonnes"] * cuts["share"]
+            work["mass_tonnes"] = cut_emissions(work, cuts)["mass_tonnes"].to_numpy()
 
     terminal_caps = caps[caps["scope"] == "terminal"]
     wider_caps = caps[caps["scope"] != "terminal"].sort_values(
