@@ -14,12 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
+from tqdm.auto import tqdm
 
 from portcap import (
     __version__,
     baseline,
     comparison,
     engine,
+    ensemble,
     factors,
     inventory,
     output,
@@ -160,6 +162,28 @@ def _compare(args: argparse.Namespace) -> int:
         )
     written = output.write_comparison(table, args.out)
     print(output.comparison_text(table))
+    for label, path in written.items():
+        print(f"wrote {label}: {path}")
+    return 0
+
+
+def _ensemble(args: argparse.Namespace) -> int:
+    bar = tqdm(total=args.draws, desc="portcap ensemble", unit="draw", disable=args.quiet)
+
+    def advance(done: int) -> None:
+        bar.update(done - bar.n)
+
+    result = ensemble.run_ensemble(
+        args.scenario,
+        draws=args.draws,
+        seed=args.seed,
+        method=args.method,
+        scheduler=None if args.scheduler == "none" else args.scheduler,
+        progress=advance,
+    )
+    bar.close()
+    written = output.write_ensemble(result, args.out)
+    print(output.ensemble_text(result))
     for label, path in written.items():
         print(f"wrote {label}: {path}")
     return 0
@@ -361,6 +385,34 @@ def build_parser() -> argparse.ArgumentParser:
     )
     cmp_parser.add_argument("--quiet", action="store_true", help="no progress bars")
     cmp_parser.set_defaults(handler=_compare)
+
+    ens = sub.add_parser(
+        "ensemble",
+        help="Monte Carlo draws of a scenario's uncertain parameters",
+        description=_help(ensemble.run_ensemble),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    ens.add_argument(
+        "scenario",
+        nargs="?",
+        default="pr2304-cap-uncertain",
+        help="scenario with an uncertainty section (default: pr2304-cap-uncertain)",
+    )
+    ens.add_argument("--draws", type=int, default=32, help="number of draws (default 32)")
+    ens.add_argument("--seed", type=int, default=0, help="seed of the sample (default 0)")
+    ens.add_argument(
+        "--method", choices=("lhs", "sobol"), default="lhs", help="sampling design (default lhs)"
+    )
+    ens.add_argument(
+        "--scheduler",
+        default="none",
+        help="none (this process), local (Dask worker processes) or a Dask scheduler address",
+    )
+    ens.add_argument(
+        "--out", type=Path, default=Path("out/ensemble"), help="output folder (out/ensemble)"
+    )
+    ens.add_argument("--quiet", action="store_true", help="no progress bar")
+    ens.set_defaults(handler=_ensemble)
 
     scenarios = sub.add_parser("scenarios", help="list the built-in scenarios")
     scenarios.set_defaults(handler=_scenarios)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import polars as pl
@@ -32,8 +33,11 @@ from portcap.policy.base import (
     RegimeContext,
     measure_table,
 )
-from portcap.port_inventory import InventoryOptions, port_inventory
+from portcap.port_inventory import port_inventory
 from portcap.scenario import Scenario, load_scenario, regime_parameter_model, scenario_hash
+
+if TYPE_CHECKING:
+    from portcap.forecast import ForecastParameters
 
 
 @dataclass
@@ -409,14 +413,10 @@ def run(
             f"({', '.join(str(y) for y in activity_set.years)})"
         )
     forecast_parameters = forecast.ForecastParameters(**scenario.forecast)
-    options = InventoryOptions()
     reference_years = {scenario.base_year} | {
         c.reference_year for c in scenario.caps if c.reference_year is not None
     }
-    reference = {
-        year: port_inventory(year, activity_set=activity_set, options=options).emissions
-        for year in sorted(reference_years)
-    }
+    reference = {year: _reference_inventory(activity_set, year) for year in sorted(reference_years)}
     terminals_table = activity_set["terminals"]
     container = terminals_table.loc[terminals_table["kind"] == "container", ["port", "terminal"]]
     teu_all = forecast.teu_demand(activity_set, scenario.years, forecast_parameters)
@@ -500,23 +500,96 @@ _PROJECTION_CACHE: dict[tuple[str, ...], tuple[pd.DataFrame, pd.DataFrame]] = {}
 _PROJECTION_CACHE_SIZE = 64
 
 
+def _cache_put(key: tuple[str, ...], value: object) -> None:
+    # projections and reference inventories are few and dear: keep them; options (one
+    # set per year and technology parameters, e.g. per ensemble draw) are evicted oldest first
+    if key[0] == "options":
+        options = [k for k in _PROJECTION_CACHE if k[0] == "options"]
+        if len(options) >= _PROJECTION_CACHE_SIZE:
+            _PROJECTION_CACHE.pop(options[0])
+    _PROJECTION_CACHE[key] = value  # type: ignore[assignment]
+
+
+def _reference_inventory(activity_set: ActivitySet, year: int) -> pd.DataFrame:
+    """Return the observed inventory of a year (cached per process)."""
+    key = ("reference", str(activity_set.path), str(id(activity_set.tables)), str(year))
+    cached = _PROJECTION_CACHE.get(key)
+    if cached is None:
+        cached = (port_inventory(year, activity_set=activity_set).emissions, pd.DataFrame())
+        _cache_put(key, cached)
+    return cached[0].copy()
+
+
+_ANCHOR_STEP = 0.01
+"""Second growth rate of the interpolation, above the first (see :func:`_projected_emissions`)."""
+
+
+def _projected_emissions(
+    activity_set: ActivitySet, year: int, base_year: int, forecast_parameters: ForecastParameters
+) -> pd.DataFrame:
+    """Return a year's projected emissions table (cached per process).
+
+    Demand growth enters the projection only through the growth factor
+    :math:`G = (1 + g)^{year - b}`, and every activity that grows is linear in it, so the
+    inventory is affine in :math:`G`: :math:`E(G) = E_1 + (E_2 - E_1)(G - G_1)/(G_2 - G_1)`
+    with two anchor projections at growth rates :math:`g_1` (the default) and
+    :math:`g_1 + 0.01`. Projections that differ only in the growth rate (the draws of an
+    ensemble) then cost two inventories per year instead of one per draw; the tests check
+    the interpolation against a direct projection.
+    """
+    from portcap import forecast
+
+    growth = float(forecast_parameters.teu_growth_per_year)
+    anchor_1 = forecast_parameters.model_copy(
+        update={"teu_growth_per_year": forecast.ForecastParameters().teu_growth_per_year}
+    )
+    g1 = float(anchor_1.teu_growth_per_year)
+    anchors = [anchor_1, anchor_1.model_copy(update={"teu_growth_per_year": g1 + _ANCHOR_STEP})]
+    tables = []
+    for anchor in anchors:
+        key = (
+            "projection",
+            str(activity_set.path),
+            str(id(activity_set.tables)),
+            str(year),
+            str(base_year),
+            anchor.model_dump_json(),
+        )
+        cached = _PROJECTION_CACHE.get(key)
+        if cached is None:
+            projected = forecast.project_activity(activity_set, year, anchor, base_year=base_year)
+            cached = (port_inventory(year, activity_set=projected).emissions, pd.DataFrame())
+            _cache_put(key, cached)
+        tables.append(cached[0])
+    if growth == g1:
+        return tables[0].copy()
+    n = year - base_year
+    big_g1, big_g2, big_g = (1 + g1) ** n, (1 + g1 + _ANCHOR_STEP) ** n, (1 + growth) ** n
+    keys = [c for c in tables[0].columns if c != "mass_tonnes"]
+    first = tables[0].set_index(keys)["mass_tonnes"]
+    second = tables[1].set_index(keys)["mass_tonnes"].reindex(first.index).fillna(0.0)
+    weight = (big_g - big_g1) / (big_g2 - big_g1) if big_g2 != big_g1 else 0.0
+    mass = (first + (second - first) * weight).clip(lower=0.0)
+    return mass.rename("mass_tonnes").reset_index()[list(tables[0].columns)]
+
+
 def _projected_year(
     activity_set: ActivitySet,
     year: int,
     base_year: int,
-    forecast_parameters: BaseModel,
+    forecast_parameters: ForecastParameters,
     technology_parameters: BaseModel,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Return a year's projected inventory and its clean-technology options (cached).
 
-    The same year under the same forecast is the same for every scenario of a comparison,
-    so it is computed once per process (keyed by the activity folder, the years and the
-    parameters; callers get copies).
+    The same year under the same forecast is the same for every scenario of a comparison
+    or draw of an ensemble, so it is computed once per process (keyed by the activity
+    folder, the years and the parameters; callers get copies).
     """
-    from portcap import forecast
     from portcap.policy import technology
 
     key = (
+        "options",
         str(activity_set.path),
         str(id(activity_set.tables)),
         str(year),
@@ -526,21 +599,14 @@ def _projected_year(
     )
     cached = _PROJECTION_CACHE.get(key)
     if cached is None:
-        projected = forecast.project_activity(
-            activity_set,
-            year,
-            forecast_parameters,  # type: ignore[arg-type]
-            base_year=base_year,
-        )
-        emissions = port_inventory(year, activity_set=projected).emissions
+        emissions = _projected_emissions(activity_set, year, base_year, forecast_parameters)
         options = technology.abatement_options(
             emissions,
             year=year,
             parameters=technology_parameters,  # type: ignore[arg-type]
         )
-        if len(_PROJECTION_CACHE) >= _PROJECTION_CACHE_SIZE:
-            _PROJECTION_CACHE.pop(next(iter(_PROJECTION_CACHE)))
-        cached = _PROJECTION_CACHE[key] = (emissions, options)
+        cached = (emissions, options)
+        _cache_put(key, cached)
     return cached[0].copy(), cached[1].copy()
 
 

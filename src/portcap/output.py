@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from portcap.engine import Results, ShipsRun
+from portcap.ensemble import EnsembleResult
 from portcap.policy.base import MEASURE_COLUMNS
 from portcap.port_inventory import PortInventory
 from portcap.report import html as report_html
@@ -478,3 +479,41 @@ def comparison_text(table: pd.DataFrame) -> str:
             lines.append(shown.to_string(index=False, na_rep="-"))
         lines.append("")
     return "\n".join(lines).rstrip()
+
+
+def write_ensemble(result: EnsembleResult, folder: str | Path) -> dict[str, Path]:
+    """Write an ensemble's tables: per-draw Parquet files and the summaries as CSV."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    return {
+        "samples": write_table(result.samples, folder / "samples.parquet"),
+        "draws": write_table(result.draws, folder / "draws.parquet"),
+        "binding": write_table(result.binding, folder / "binding.parquet"),
+        "quantiles": write_table(result.quantiles, folder / "quantiles.csv"),
+        "binding probability": write_table(
+            result.binding_probability, folder / "binding_probability.csv"
+        ),
+        "sensitivity": write_table(result.sensitivity, folder / "sensitivity.csv"),
+    }
+
+
+def ensemble_text(result: EnsembleResult) -> str:
+    """Format an ensemble for reading: milestone quantiles and the strongest parameters."""
+    quantiles = result.quantiles
+    shown = quantiles[quantiles["year"].isin([2031, 2037])]
+    if shown.empty:
+        shown = quantiles[quantiles["year"] == quantiles["year"].max()]
+    lines = [f"{len(result.samples)} draws", ""]
+    with pd.option_context("display.float_format", "{:,.0f}".format, "display.width", 140):
+        lines.append(shown.to_string(index=False))
+    top = result.sensitivity[result.sensitivity["rank"] == 1]
+    if len(top):
+        lines += ["", "Strongest parameter (Spearman rank correlation) per output"]
+        with pd.option_context("display.float_format", "{:,.2f}".format, "display.width", 140):
+            lines.append(top.drop(columns="rank").to_string(index=False))
+    probability = result.binding_probability
+    if len(probability):
+        june = probability[probability["month"] == 6].groupby("year")["probability"].mean()
+        lines += ["", "Mean probability that a terminal's cap has bound by 30 June"]
+        lines += [f"  {year}: {value:.0%}" for year, value in june.items()]
+    return "\n".join(lines)

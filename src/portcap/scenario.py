@@ -28,6 +28,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -145,6 +146,9 @@ class Scenario(BaseModel):
     """Parameters of the ``trading`` regime (``portcap.policy.trading``)."""
     agreement: dict[str, Any] = Field(default_factory=dict)
     """Parameters of the ``agreement`` regime (``portcap.policy.agreement``)."""
+    uncertainty: dict[str, Any] = Field(default_factory=dict)
+    """Distributions of uncertain parameters for ``portcap ensemble``
+    (``portcap.ensemble.Uncertainty``: ``parameters`` and ``correlations``)."""
 
     @model_validator(mode="after")
     def _check(self) -> Scenario:
@@ -337,7 +341,54 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
         raise _scenario_error(error, origin, path) from None
     _check_gateways(scenario, origin.get("excluded_gateways", path))
     _check_stage_parameters(scenario, origin, path)
+    _check_uncertainty(scenario, origin.get("uncertainty", path))
     return scenario
+
+
+def _check_uncertainty(scenario: Scenario, path: Path) -> None:
+    """Validate the ``uncertainty`` section: distributions, and paths that exist."""
+    if not scenario.uncertainty:
+        return
+    from portcap.ensemble import Uncertainty, apply_draw  # local: ensemble imports this module
+
+    _data, node = _compose(path)
+    try:
+        uncertainty = Uncertainty.model_validate(scenario.uncertainty)
+    except ValidationError as error:
+        problems = []
+        for problem in error.errors():
+            location = ("uncertainty", *problem["loc"])
+            line = _line_of(node, location)
+            where = f"{path}, line {line}" if line else str(path)
+            name = ".".join(str(part) for part in location)
+            message = str(problem["msg"]).removeprefix("Value error, ")
+            problems.append(f"{where}: {name}: {message}")
+        raise ScenarioError("invalid scenario:\n  " + "\n  ".join(problems)) from None
+    for name, distribution in uncertainty.parameters.items():
+        value = float(distribution.ppf(np.array([0.5]))[0])
+        try:
+            changed = apply_draw(scenario, {name: value})
+            section = name.split(".")[0]
+            models = _stage_models(changed)
+            if section in models:
+                models[section].model_validate(getattr(changed, section))
+            elif section not in Scenario.model_fields or section == "uncertainty":
+                msg = f"no section {section!r}"
+                raise KeyError(msg)
+        except (
+            ValidationError,
+            ValueError,
+            KeyError,
+            IndexError,
+            TypeError,
+            AttributeError,
+        ) as error:
+            line = _line_of(node, ("uncertainty", "parameters", name))
+            where = f"{path}, line {line}" if line else str(path)
+            raise ScenarioError(
+                f"invalid scenario:\n  {where}: uncertainty.parameters: {name!r} is not a "
+                f"parameter this scenario can take ({str(error).splitlines()[0]})"
+            ) from None
 
 
 def regime_parameter_model(policy: str) -> type[BaseModel]:
