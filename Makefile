@@ -36,6 +36,7 @@ typecheck: $(VENV_STAMP)
 
 bench: $(VENV_STAMP)
 	$(RUN) python bench/bench_ships.py
+	$(RUN) python bench/bench_ensemble.py
 
 clean:
 	rm -rf .tools .venv out .pytest_cache .mypy_cache .ruff_cache

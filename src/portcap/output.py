@@ -514,6 +514,7 @@ def ensemble_text(result: EnsembleResult) -> str:
     probability = result.binding_probability
     if len(probability):
         june = probability[probability["month"] == 6].groupby("year")["probability"].mean()
+        shown_years = [y for y in june.index if y in (2031, 2037)] or list(june.index)
         lines += ["", "Mean probability that a terminal's cap has bound by 30 June"]
-        lines += [f"  {year}: {value:.0%}" for year, value in june.items()]
+        lines += [f"  {year}: {june[year]:.0%}" for year in shown_years]
     return "\n".join(lines)
