@@ -265,25 +265,21 @@ def taken_table(measures: pd.DataFrame, taken: dict[str, float], year: int) -> p
 
     ``taken`` maps ``"<terminal>|<measure>"`` to the share of the measure taken.
     """
-    columns = ["year", "terminal", "measure", "share_taken", "pollutant", "reduction_tonnes"]
-    rows = []
-    for key, share in taken.items():
-        terminal, measure = key.split("|", 1)
-        mine = measures[(measures["terminal"] == terminal) & (measures["measure"] == measure)]
-        cost = float(mine["cost_usd"].max()) * share if len(mine) else 0.0
-        for pollutant, reduction in zip(mine["pollutant"], mine["reduction_tonnes"], strict=True):
-            rows.append(
-                {
-                    "year": year,
-                    "terminal": terminal,
-                    "measure": measure,
-                    "share_taken": share,
-                    "pollutant": pollutant,
-                    "reduction_tonnes": float(reduction) * share,
-                    "cost_usd": cost,
-                }
-            )
-    return pd.DataFrame(rows, columns=[*columns, "cost_usd"])
+    columns = [*MEASURE_COLUMNS]
+    if not taken or measures.empty:
+        return pd.DataFrame(columns=columns)
+    picks = pd.DataFrame(
+        [(*key.split("|", 1), share) for key, share in taken.items()],
+        columns=["terminal", "measure", "share_taken"],
+    )
+    rows = measures.merge(picks, on=["terminal", "measure"], how="inner", sort=False)
+    cost = rows.groupby(["terminal", "measure"])["cost_usd"].transform("max")
+    rows = rows.assign(
+        year=year,
+        reduction_tonnes=rows["reduction_tonnes"].astype(float) * rows["share_taken"],
+        cost_usd=cost.astype(float) * rows["share_taken"],
+    )
+    return rows[columns].reset_index(drop=True)
 
 
 def cut_emissions(emissions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:

@@ -34,7 +34,6 @@ import pandas as pd
 from portcap.policy.base import (
     PolicyOutcome,
     RegimeContext,
-    cut_emissions,
     measure_table,
     taken_table,
 )
@@ -233,6 +232,73 @@ def binding_date(profile: pd.Series, allowed_share: float) -> str | None:
     return pd.Timestamp(profile.index[position]).date().isoformat()
 
 
+class _Ledger:
+    """The year's emissions as arrays, for the many sums and cuts of :func:`apply_caps`."""
+
+    def __init__(self, emissions: pd.DataFrame) -> None:
+        self.mass = emissions["mass_tonnes"].to_numpy(dtype=float).copy()
+        self.terminal = emissions["terminal"].astype(str).to_numpy()
+        self.port = emissions["port"].astype(str).to_numpy()
+        self.pollutant = emissions["pollutant"].astype(str).to_numpy()
+        self.source = emissions["source"].astype(str).to_numpy()
+        self._masks: dict[tuple[str, str, str], np.ndarray] = {}
+        self._terminal_rows: dict[str, np.ndarray] = {}
+        # groups of rows a measure cuts together: (terminal, source, pollutant)
+        keys = pd.MultiIndex.from_arrays([self.terminal, self.source, self.pollutant])
+        self.group, uniques = pd.factorize(keys)
+        self.group_index = {tuple(k): i for i, k in enumerate(uniques)}
+
+    def mask(self, kind: str, name: str, pollutant: str) -> np.ndarray:
+        key = (kind, name, pollutant)
+        if key not in self._masks:
+            selected = self.pollutant == pollutant
+            if kind == "terminal":
+                selected &= self.terminal == name
+            elif kind == "port":
+                selected &= self.port == name
+            self._masks[key] = np.flatnonzero(selected)
+        return self._masks[key]
+
+    def total(self, kind: str, name: str, pollutant: str) -> float:
+        return float(self.mass[self.mask(kind, name, pollutant)].sum())
+
+    def scale_terminal(self, terminal: str, factor: float) -> None:
+        if terminal not in self._terminal_rows:
+            self._terminal_rows[terminal] = np.flatnonzero(self.terminal == terminal)
+        self.mass[self._terminal_rows[terminal]] *= factor
+
+    def cut(self, cuts: pd.DataFrame) -> None:
+        """Take each cut from its group's rows in proportion to their mass, never below 0."""
+        sourced = cuts[cuts["source"].notna()]
+        unsourced = cuts[cuts["source"].isna()]
+        if len(sourced):
+            wanted = np.zeros(len(self.group_index))
+            for terminal, source, pollutant, tonnes in zip(
+                sourced["terminal"],
+                sourced["source"],
+                sourced["pollutant"],
+                sourced["reduction_tonnes"],
+                strict=True,
+            ):
+                index = self.group_index.get((str(terminal), str(source), str(pollutant)))
+                if index is not None:
+                    wanted[index] += float(tonnes)
+            totals = np.bincount(self.group, weights=self.mass, minlength=len(wanted))
+            with np.errstate(divide="ignore", invalid="ignore"):
+                keep = np.where(totals > 0, 1.0 - np.minimum(wanted, totals) / totals, 1.0)
+            self.mass *= keep[self.group]
+        for terminal, pollutant, tonnes in zip(
+            unsourced["terminal"],
+            unsourced["pollutant"],
+            unsourced["reduction_tonnes"],
+            strict=True,
+        ):
+            rows = self.mask("terminal", str(terminal), str(pollutant))
+            total = float(self.mass[rows].sum())
+            if total > 0:
+                self.mass[rows] *= 1.0 - min(float(tonnes), total) / total
+
+
 def apply_caps(
     emissions: pd.DataFrame,
     teu: pd.DataFrame,
@@ -271,23 +337,21 @@ def apply_caps(
     """
     year = int(emissions["year"].iloc[0]) if len(emissions) else 0
     work = emissions.copy()
-    work["mass_tonnes"] = work["mass_tonnes"].astype(float)
+    ledger = _Ledger(work)
     container = teu.set_index("terminal")
     allowed = pd.Series(1.0, index=container.index, name="allowed_share")
     bound_by = pd.Series(None, index=container.index, dtype=object)
     taken: dict[str, float] = {}  # measure key -> share taken
     measures = measure_table(options)
-
-    def scope_total(kind: str, name: str, pollutant: str) -> float:
-        return _scope_total(work, kind, name, pollutant)
+    by_pollutant = {str(k): v for k, v in measures.groupby("pollutant")} if len(measures) else {}
 
     def take_measures(kind: str, name: str, pollutant: str, limit: float) -> None:
         if measures.empty:
             return
-        excess = scope_total(kind, name, pollutant) - limit
+        excess = ledger.total(kind, name, pollutant) - limit
         if excess <= 0:
             return
-        candidates = measures[measures["pollutant"] == pollutant]
+        candidates = by_pollutant.get(pollutant, measures.iloc[:0])
         if kind == "terminal":
             candidates = candidates[candidates["terminal"] == name]
         elif kind == "port":
@@ -295,26 +359,31 @@ def apply_caps(
         candidates = candidates.assign(
             per_tonne=candidates["cost_usd"]
             / candidates["reduction_tonnes"].where(candidates["reduction_tonnes"] > 0)
-        ).sort_values("per_tonne")
+        ).sort_values("per_tonne", kind="stable")
         chosen: list[tuple[str, str, float]] = []
-        for row in candidates.to_dict("records"):
+        for terminal, measure, reduction in zip(
+            candidates["terminal"],
+            candidates["measure"],
+            candidates["reduction_tonnes"],
+            strict=True,
+        ):
             if excess <= 1e-12:
                 break
-            key = f"{row['terminal']}|{row['measure']}"
+            key = f"{terminal}|{measure}"
             left = 1.0 - taken.get(key, 0.0)
-            if left <= 0 or row["reduction_tonnes"] <= 0:
+            reduction = float(reduction)
+            if left <= 0 or reduction <= 0:
                 continue
-            available = float(row["reduction_tonnes"]) * left
-            share = left if available <= excess else excess / float(row["reduction_tonnes"])
+            share = left if reduction * left <= excess else excess / reduction
             taken[key] = taken.get(key, 0.0) + share
-            excess -= float(row["reduction_tonnes"]) * share
-            chosen.append((str(row["terminal"]), str(row["measure"]), share))
+            excess -= reduction * share
+            chosen.append((str(terminal), str(measure), share))
         if chosen:
             # all the measures taken for this cap, applied to the emissions at once
             picks = pd.DataFrame(chosen, columns=["terminal", "measure", "share"])
             cuts = measures.merge(picks, on=["terminal", "measure"])
             cuts["reduction_tonnes"] = cuts["reduction_tonnes"] * cuts["share"]
-            work["mass_tonnes"] = cut_emissions(work, cuts)["mass_tonnes"].to_numpy()
+            ledger.cut(cuts)
 
     terminal_caps = caps[caps["scope"] == "terminal"]
     wider_caps = caps[caps["scope"] != "terminal"].sort_values(
@@ -324,10 +393,10 @@ def apply_caps(
         name, pollutant, limit = str(cap["target"]), str(cap["pollutant"]), float(cap["cap_tonnes"])
         if technology_first:
             take_measures("terminal", name, pollutant, limit)
-        total = scope_total("terminal", name, pollutant)
+        total = ledger.total("terminal", name, pollutant)
         if turn_away and total > limit and name in allowed.index:
             share = limit / total if total > 0 else 1.0
-            _scale_terminal(work, name, share)
+            ledger.scale_terminal(name, share)
             allowed[name] *= share
             bound_by[name] = bound_by[name] or f"terminal {name} {pollutant}"
     for cap in wider_caps.to_dict("records"):
@@ -335,21 +404,21 @@ def apply_caps(
         pollutant, limit = str(cap["pollutant"]), float(cap["cap_tonnes"])
         if technology_first:
             take_measures(kind, name, pollutant, limit)
-        total = scope_total(kind, name, pollutant)
+        total = ledger.total(kind, name, pollutant)
         if not turn_away or total <= limit:
             continue
         in_scope = container.index[
             container["port"].eq(name) if kind == "port" else np.ones(len(container), bool)
         ]
-        mask = work["terminal"].isin(in_scope) & (work["pollutant"] == pollutant)
-        flexible = float(work.loc[mask, "mass_tonnes"].sum())
+        flexible = sum(ledger.total("terminal", str(t), pollutant) for t in in_scope)
         fixed = total - flexible
         factor = max(0.0, (limit - fixed) / flexible) if flexible > 0 else 1.0
         for terminal in in_scope:
-            _scale_terminal(work, str(terminal), factor)
+            ledger.scale_terminal(str(terminal), factor)
             allowed[terminal] *= factor
             if factor < 1.0:
                 bound_by[terminal] = bound_by[terminal] or f"{kind} {name} {pollutant}"
+    work["mass_tonnes"] = ledger.mass
 
     demand = container["teu"].astype(float)
     terminals = pd.DataFrame(
@@ -371,7 +440,7 @@ def apply_caps(
             for c in caps.to_dict("records")
         ],
         after_tonnes=[
-            _scope_total(work, str(c["scope"]), str(c["target"]), str(c["pollutant"]))
+            ledger.total(str(c["scope"]), str(c["target"]), str(c["pollutant"]))
             for c in caps.to_dict("records")
         ],
     )
