@@ -37,6 +37,7 @@ typecheck: $(VENV_STAMP)
 bench: $(VENV_STAMP)
 	$(RUN) python bench/bench_ships.py
 	$(RUN) python bench/bench_ensemble.py
+	$(RUN) python bench/bench_ships_memory.py
 
 clean:
 	rm -rf .tools .venv out .pytest_cache .mypy_cache .ruff_cache

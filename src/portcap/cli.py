@@ -50,6 +50,8 @@ def _ships(args: argparse.Namespace) -> int:
         vessels_path=args.vessels,
         zones_path=args.zones,
         quarantine_path=args.quarantine or output.default_quarantine_path(args.out),
+        partition_files=args.partition_files,
+        scheduler=args.scheduler,
         progress=not args.quiet,
         report=None if args.quiet else lambda line: print(f"portcap: {line}", file=sys.stderr),
     )
@@ -274,6 +276,21 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ships.add_argument(
         "--gwp", choices=factors.GWP_SETS, default="ar5_100", help="GWP set for co2e"
+    )
+    ships.add_argument(
+        "--partition-files",
+        type=int,
+        default=None,
+        metavar="N",
+        help="AIS files per partition of a folder (default: consecutive files up to "
+        "128 MiB on disk); 0 reads the folder in one pass",
+    )
+    ships.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="local|ADDRESS",
+        help="run the partitions on Dask: 'local' (processes on this machine) or a "
+        "scheduler address such as tcp://scheduler:8786",
     )
     ships.add_argument("--quiet", action="store_true", help="no progress bars or log lines")
     ships.set_defaults(handler=_ships)

@@ -23,7 +23,7 @@ from tqdm.auto import tqdm
 
 from portcap import __version__, inventory, vessels, writers
 from portcap import calls as calls_module
-from portcap.ais import intervals, schema, stream, zones
+from portcap.ais import intervals, partitioned, schema, stream, zones
 from portcap.baseline import ActivitySet, load_activity_set
 from portcap.errors import InputError
 from portcap.policy.base import (
@@ -129,6 +129,8 @@ def run_ships(
     method: inventory.ShipMethod | None = None,
     call_parameters: calls_module.CallLegParameters | None = None,
     vessel_defaults: vessels.VesselDefaults | None = None,
+    partition_files: int | None = None,
+    scheduler: str | None = None,
     progress: bool = False,
     report: Callable[[str], None] | None = None,
 ) -> ShipsRun:
@@ -143,6 +145,13 @@ def run_ships(
     defaults (each fill recorded), and emissions follow EPA 2022 chapter 3. Calls are
     expanded into approach legs, anchorage and berth time with named, sourced
     parameters.
+
+    A folder of AIS files (a year of MarineCadastre daily files, say) is read in
+    partitions of consecutive files (``--partition-files N``, default: up to 128 MiB on
+    disk each) in bounded memory, with the same result as one pass: ships crossing
+    midnight are carried from one partition to the next. ``--scheduler local`` runs the
+    partitions on a Dask cluster of local processes, ``--scheduler tcp://host:8786`` on a
+    running Dask cluster.
 
     Parameters
     ----------
@@ -163,6 +172,16 @@ def run_ships(
         Approach legs and VSR parameters for the calls method.
     vessel_defaults : VesselDefaults, optional
         Assumed keel year and shore-power status where unknown.
+    partition_files : int, optional
+        AIS files per partition of a folder
+        (:func:`portcap.ais.partitioned.run_partitioned`); ``None``: consecutive files up
+        to :data:`portcap.ais.partitioned.PARTITION_BYTES` on disk; ``0``: the folder in
+        one pass. A vessel's reports must be in time order from one partition to the
+        next. A single file is read in one pass (unless ``scheduler`` is given).
+    scheduler : str, optional
+        Run the partitions on Dask: ``"local"`` (a ``LocalCluster`` of processes sized
+        to the machine) or a scheduler address (``tcp://host:8786``: workers with portcap
+        installed that see the input and quarantine folders). ``None``: in this process.
     progress : bool
         Show progress bars on large inputs.
     report : callable, optional
@@ -175,16 +194,36 @@ def run_ships(
     Raises
     ------
     InputError
-        When nothing usable remains (no readable rows, no ocean-going vessel).
+        When nothing usable remains (no readable rows, no ocean-going vessel), or a
+        vessel's reports go back in time from one partition to the next.
     """
     path = Path(input_path)
     if not path.exists():
         raise InputError("no such file or folder", path=path)
+    if partition_files is not None and partition_files < 0:
+        raise InputError(f"partition_files must be 0 or more, got {partition_files}")
+    if partition_files == 0 and scheduler is not None:
+        raise InputError("a scheduler runs partitions: partition_files must be 1 or more")
     say = report or (lambda _line: None)
     user_vessels = vessels.read_vessels(vessels_path) if vessels_path else None
     target = None if quarantine_path is None else Path(quarantine_path)
     if _is_calls_file(path):
+        if scheduler is not None or partition_files:
+            raise InputError("partitions and schedulers apply to AIS input, not calls", path=path)
         return _run_calls(path, user_vessels, method, call_parameters, vessel_defaults, target, say)
+    if scheduler is not None or (path.is_dir() and partition_files != 0):
+        return _run_ais_partitioned(
+            path,
+            user_vessels,
+            zones_path,
+            method,
+            vessel_defaults,
+            target,
+            partition_files,
+            scheduler,
+            progress,
+            say,
+        )
     return _run_ais(path, user_vessels, zones_path, method, vessel_defaults, target, progress, say)
 
 
@@ -243,6 +282,8 @@ def _run_ais(
                 "zone_kind",
                 "terminal",
                 "in_eca",
+            ).with_columns(
+                shore_power_connected=_shore_power_connected(built.intervals, table.vessels, method)
             )
             result = inventory.ogv_emissions(activity, table.vessels, method=method)
     finally:
@@ -260,6 +301,95 @@ def _run_ais(
         cut_gaps=report.get("cut_gaps"),
         method="ais",
         timings_s=stages.timings,
+    )
+
+
+def _shore_power_connected(
+    activity: pl.DataFrame, fleet: pd.DataFrame, method: inventory.ShipMethod | None
+) -> pl.Series:
+    """Auxiliary engines off for shore power on each AIS interval (sorted by vessel, time).
+
+    The rule of :class:`portcap.inventory.ShipMethod` (connected from
+    ``shore_power_connect_h`` into a berth visit until ``shore_power_disconnect_h`` before
+    its end, for a vessel that uses shore power), with the visit hours summed in exact
+    microseconds (:func:`portcap.ais.partitioned.shore_power_timing`), so that a run in
+    partitions gives the same records.
+    """
+    method = method or inventory.ShipMethod()
+    window = partitioned.shore_power_timing(
+        activity["mmsi"].to_numpy(),
+        partitioned.at_berth(activity["speed_over_ground_kn"], activity["zone_kind"]),
+        activity.select((pl.col("end") - pl.col("start")).dt.total_microseconds())
+        .to_series()
+        .to_numpy(),
+        connect_h=method.shore_power_connect_h,
+        disconnect_h=method.shore_power_disconnect_h,
+    )
+    users = fleet.loc[fleet["shore_power"].astype(bool), "mmsi"].to_numpy(dtype="int64")
+    uses = activity["mmsi"].cast(pl.Int64).is_in(pl.Series(users, dtype=pl.Int64).implode())
+    return pl.Series("shore_power_connected", window) & uses
+
+
+def _run_ais_partitioned(
+    path: Path,
+    user_vessels: pd.DataFrame | None,
+    zones_path: str | Path | None,
+    method: inventory.ShipMethod | None,
+    vessel_defaults: vessels.VesselDefaults | None,
+    quarantine_path: Path | None,
+    files_per_partition: int | None,
+    scheduler: str | None,
+    progress: bool,
+    say: Callable[[str], None],
+) -> ShipsRun:
+    method = method or inventory.ShipMethod()
+    loaded = partitioned.run_partitioned(
+        path,
+        zones_path=zones_path,
+        quarantine_path=quarantine_path,
+        files_per_partition=files_per_partition,
+        scheduler=scheduler,
+        shore_power_connect_h=method.shore_power_connect_h,
+        shore_power_disconnect_h=method.shore_power_disconnect_h,
+        progress=progress,
+        report=say,
+    )
+    timings = dict(loaded.timings_s)
+    counts, input_counts = _split_counts(loaded.counts)
+    input_counts["partitions"] = loaded.partitions
+    if input_counts.get("reports_kept", 0) == 0:
+        raise InputError("no usable AIS reports remain after cleaning", path=path)
+    start = time.perf_counter()
+    static = loaded.static.to_pandas()
+    table = vessels.build_vessel_table(
+        static["mmsi"], ais_static=static, user_vessels=user_vessels, defaults=vessel_defaults
+    )
+    if table.vessels.empty:
+        raise InputError(
+            f"none of the {len(static)} vessels is an ocean-going vessel with known "
+            "characteristics (see the excluded vessels)",
+            path=path,
+        )
+    timings["vessels"] = time.perf_counter() - start
+    start = time.perf_counter()
+    users = table.vessels.loc[table.vessels["shore_power"].astype(bool), "mmsi"]
+    activity = loaded.activity.with_columns(
+        shore_power_connected=pl.col("shore_power_timing")
+        & pl.col("mmsi").is_in(pl.Series(users.to_numpy(dtype="int64"), dtype=pl.Int64).implode())
+    )
+    result = inventory.ogv_emissions(activity, table.vessels, method=method)
+    timings["emissions"] = time.perf_counter() - start
+    return ShipsRun(
+        emissions=result.emissions,
+        vessels=table.vessels,
+        excluded_vessels=table.excluded,
+        quarantine_path=loaded.quarantine_path,
+        counts=counts,
+        input_counts=input_counts,
+        gaps={key: float(loaded.gaps[key]) for key in _GAP_KEYS},
+        cut_gaps=loaded.cut_gaps,
+        method="ais",
+        timings_s=timings,
     )
 
 

@@ -488,9 +488,7 @@ def _binding_probability(bound: pd.DataFrame, draws: int) -> pd.DataFrame:
         for month in range(1, 13):
             end = pd.Timestamp(year=year, month=month, day=1) + pd.offsets.MonthEnd(0)
             share = float((part["date"] <= end).sum()) / draws
-            rows.append(
-                {"year": year, "terminal": terminal, "month": month, "probability": share}
-            )
+            rows.append({"year": year, "terminal": terminal, "month": month, "probability": share})
     return pd.DataFrame(rows, columns=columns)
 
 
