@@ -675,6 +675,8 @@ def _projected_emissions(
     )
     g1 = float(anchor_1.teu_growth_per_year)
     anchors = [anchor_1, anchor_1.model_copy(update={"teu_growth_per_year": g1 + _ANCHOR_STEP})]
+    if growth == g1:
+        anchors = anchors[:1]  # the default growth: no interpolation needed
     tables = []
     for anchor in anchors:
         key = (
