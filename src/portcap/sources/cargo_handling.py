@@ -74,6 +74,7 @@ from portcap.sources._arrays import (
     require_frame_columns,
     wrap,
 )
+from portcap.sources.fuels import so2_from_fuel_g
 from portcap.units import KW_PER_HP
 
 __all__ = [
@@ -647,8 +648,14 @@ def so2_ef_g_per_hp_hr(
     check_range(
         np.asarray(sulfate_conversion_fraction, dtype=float), "sulfate_conversion_fraction", 0, 1
     )
+    # NONROAD: sulfate sulfur leaves first, then the unburned HC (in fuel mass) is taken off
     burned = np.maximum(bsfc * (1.0 - sulfate_conversion_fraction) - hc, 0.0)
-    so2 = burned * sulfur * _PPM * so2_to_sulfur_mass_ratio
+    so2 = so2_from_fuel_g(
+        burned,
+        sulfur,
+        sulfur_to_so2_fraction=1.0,
+        so2_to_sulfur_mass_ratio=so2_to_sulfur_mass_ratio,
+    )
     return wrap(so2, index, "so2_ef_g_per_hp_hr")
 
 

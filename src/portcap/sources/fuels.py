@@ -22,7 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["exclude_biogenic_co2", "fossil_co2_share"]
+__all__ = ["exclude_biogenic_co2", "fossil_co2_share", "so2_from_fuel_g"]
 
 
 def fossil_co2_share(renewable_share: float) -> float:
@@ -102,3 +102,51 @@ def exclude_biogenic_co2(
     mass[(out["pollutant"] == "co2").to_numpy()] *= keep
     out[mass_column] = mass
     return out
+
+
+def so2_from_fuel_g(
+    fuel_g: np.ndarray | float,
+    sulfur_ppm_mass: np.ndarray | float,
+    *,
+    sulfur_to_so2_fraction: float = 0.97753,
+    so2_to_sulfur_mass_ratio: float = 2.0,
+) -> np.ndarray:
+    r"""SO2 from the fuel burned and its sulfur: the one formula every source uses.
+
+    Parameters
+    ----------
+    fuel_g : float or ndarray
+        Fuel burned [g] (or per unit of activity: g/kWh, g/gal ...).
+    sulfur_ppm_mass : float or ndarray
+        Fuel sulfur [ppm m/m] (1 % m/m = 10,000 ppm).
+    sulfur_to_so2_fraction : float, default 0.97753
+        Share of the sulfur emitted as SO2 (the rest, 2.247 %, as sulfate PM: EPA ShipEF
+        ``calcEF_SO2.r``, EPA NONROAD ``soxcnv``); 1 where all sulfur is counted as SO2.
+    so2_to_sulfur_mass_ratio : float, default 2.0
+        Molar-mass ratio SO2/S (2 as EPA rounds it; 64.058/32.06 exactly).
+
+    Returns
+    -------
+    ndarray
+        SO2 in the unit of ``fuel_g``.
+
+    Notes
+    -----
+    .. math:: SO_2 = m_{fuel} \cdot S_{ppm} \cdot 10^{-6} \cdot f_{SO_2} \cdot r_{SO_2/S}
+
+    References
+    ----------
+    EPA Ports Emissions Inventory Guidance (2022) §3.5.7; EPA (2010) NR-009d §9.
+
+    Examples
+    --------
+    >>> float(so2_from_fuel_g(185.0, 1000.0).round(4))   # MGO 0.1 % S, 185 g/kWh
+    0.3617
+    """
+    return (
+        np.asarray(fuel_g, dtype=float)
+        * np.asarray(sulfur_ppm_mass, dtype=float)
+        * 1e-6
+        * sulfur_to_so2_fraction
+        * so2_to_sulfur_mass_ratio
+    )

@@ -65,6 +65,7 @@ from portcap.sources._arrays import (
     require_frame_columns,
     wrap,
 )
+from portcap.sources.fuels import so2_from_fuel_g
 
 __all__ = [
     "CRAFT_TYPES",
@@ -272,7 +273,10 @@ def sox_ef_g_per_kwh(
     )
     check_range(np.asarray(fraction, dtype=float), "sulfur_to_so2_fraction", 0.0, 1.0)
     check_range(np.asarray(ratio, dtype=float), "so2_to_sulfur_mass_ratio", 0.0)
-    return wrap(bsfc * ratio * fraction * sulfur * 1e-6, index, "sox_ef_g_per_kwh")
+    so2 = so2_from_fuel_g(
+        bsfc, sulfur, sulfur_to_so2_fraction=fraction, so2_to_sulfur_mass_ratio=ratio
+    )
+    return wrap(so2, index, "sox_ef_g_per_kwh")
 
 
 def emission_factor_table(

@@ -62,6 +62,7 @@ from portcap.sources._arrays import (
     require_frame_columns,
     wrap,
 )
+from portcap.sources.fuels import so2_from_fuel_g
 
 __all__ = [
     "DUTIES",
@@ -430,8 +431,13 @@ def so2_ef_g_per_gal(
     sulfur = float_array(fuel_sulfur_ppm, "fuel_sulfur_ppm")
     check_range(sulfur, "fuel_sulfur_ppm", 0.0, MAX_FUEL_SULFUR_PPM)
     check_range(np.asarray(sulfur_to_so2_fraction, dtype=float), "sulfur_to_so2_fraction", 0.0, 1.0)
-    so2 = diesel_density_g_per_gal * sulfur * 1e-6 * sulfur_to_so2_fraction
-    return wrap(so2 * so2_to_sulfur_mass_ratio, index, "so2_ef_g_per_gal")
+    so2 = so2_from_fuel_g(
+        diesel_density_g_per_gal,
+        sulfur,
+        sulfur_to_so2_fraction=sulfur_to_so2_fraction,
+        so2_to_sulfur_mass_ratio=so2_to_sulfur_mass_ratio,
+    )
+    return wrap(so2, index, "so2_ef_g_per_gal")
 
 
 def per_gallon_to_per_hp_hr(

@@ -75,6 +75,7 @@ from portcap.sources._arrays import (
     unknown_combinations,
     wrap,
 )
+from portcap.sources.fuels import so2_from_fuel_g
 
 __all__ = [
     "BSFC_LOAD_CURVE_COEFFICIENTS",
@@ -1028,7 +1029,12 @@ def so2_ef_g_per_kwh(
     check_range(bsfc, "bsfc_g_per_kwh", 0.0)
     check_range(sulfur, "sulfur_pct_mass", 0.0, MAX_SULFUR_PCT_MASS)
     require_codes(fuels, factors.FUELS, "fuel")
-    oil = bsfc * so2_to_sulfur_mass_ratio * sulfur_to_so2_fraction * sulfur / 100.0
+    oil = so2_from_fuel_g(
+        bsfc,
+        sulfur * 1e4,  # % m/m to ppm
+        sulfur_to_so2_fraction=sulfur_to_so2_fraction,
+        so2_to_sulfur_mass_ratio=so2_to_sulfur_mass_ratio,
+    )
     gas = bsfc * lng_so2_g_per_g_fuel
     return wrap(np.where(fuels == "lng", gas, oil).astype(float), index, "so2_ef_g_per_kwh")
 

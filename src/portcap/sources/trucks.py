@@ -76,6 +76,7 @@ from portcap.sources._arrays import (
     require_frame_columns,
     wrap,
 )
+from portcap.sources.fuels import so2_from_fuel_g
 from portcap.sources.ships import co2_equivalent
 
 __all__ = [
@@ -345,7 +346,10 @@ def so2_from_fuel_sulfur(
     check_range(carbon_factor, "co2_g_per_g_fuel", 0.0, low_inclusive=False)
     check_range(sulfur, "fuel_sulfur_ppm", 0.0, MAX_SULFUR_PPM)
     fuel_g = carbon_dioxide / carbon_factor
-    return wrap(fuel_g * sulfur * 1e-6 * SO2_PER_SULFUR_MASS, index, "sox")
+    so2 = so2_from_fuel_g(
+        fuel_g, sulfur, sulfur_to_so2_fraction=1.0, so2_to_sulfur_mass_ratio=SO2_PER_SULFUR_MASS
+    )
+    return wrap(so2, index, "sox")
 
 
 def running_rate_g_per_mile(
