@@ -47,6 +47,18 @@ from pydantic.json_schema import JsonDict
 from portcap.errors import InputError
 
 __all__ = [
+    "CHE_EQUIPMENT_TYPES",
+    "CHE_FUELS",
+    "HARBOR_CRAFT_TYPES",
+    "HARBOR_CRAFT_ENGINES",
+    "HARBOR_CRAFT_FUELS",
+    "HARBOR_CRAFT_TIERS",
+    "TRUCK_FUELS",
+    "TRUCK_MODEL_YEAR_GROUPS",
+    "RAIL_DUTIES",
+    "RAIL_TIERS",
+    "LIGHT_DUTY_FUELS",
+    "LIGHT_DUTY_MODEL_YEAR_GROUPS",
     "ENGINES",
     "ENGINE_TYPES",
     "FUELS",
@@ -158,6 +170,80 @@ SHIP_TYPES: tuple[str, ...] = (
 )
 """Normalised ship types (IMO GHG3 / EPA 2022 Appendix E names; ``tanker`` and
 ``cruise_ed`` are Starcrest 2016 classes)."""
+
+# Vocabularies of the other source categories (their modules in portcap.sources use these)
+CHE_EQUIPMENT_TYPES: tuple[str, ...] = (
+    "yard_tractor",
+    "rtg_crane",
+    "top_handler",
+    "side_handler",
+    "forklift",
+    "straddle_carrier",
+    "other",
+)
+"""Cargo-handling equipment types."""
+
+CHE_FUELS: tuple[str, ...] = ("diesel", "natural_gas", "propane", "gasoline", "electric")
+"""Fuels of cargo-handling equipment (``electric`` = battery)."""
+
+HARBOR_CRAFT_TYPES: tuple[str, ...] = (
+    "assist_tug",
+    "ocean_tug",
+    "ferry",
+    "excursion",
+    "crew_supply",
+    "work_boat",
+    "pilot_boat",
+    "commercial_fishing",
+    "government",
+    "other",
+)
+"""Commercial harbor craft types."""
+
+HARBOR_CRAFT_ENGINES: tuple[str, ...] = ("propulsion", "auxiliary")
+"""Engine roles on harbor craft."""
+
+HARBOR_CRAFT_FUELS: tuple[str, ...] = ("diesel", "electric")
+"""Fuels of harbor craft."""
+
+HARBOR_CRAFT_TIERS: tuple[str, ...] = ("tier0", "tier1", "tier2", "tier3", "tier4", "ze")
+"""Marine engine tiers of harbor craft (``ze`` = electric)."""
+
+TRUCK_FUELS: tuple[str, ...] = ("diesel", "natural_gas", "electric", "hydrogen")
+"""Drayage truck fuels."""
+
+TRUCK_MODEL_YEAR_GROUPS: tuple[str, ...] = (
+    "pre1994",
+    "1994_2006",
+    "2007_2009",
+    "2010_plus",
+    "low_nox",
+    "ze",
+)
+"""Drayage truck model-year groups."""
+
+RAIL_DUTIES: tuple[str, ...] = ("line_haul", "switch")
+"""Locomotive duties."""
+
+RAIL_TIERS: tuple[str, ...] = (
+    "uncontrolled",
+    "tier0",
+    "tier0plus",
+    "tier1",
+    "tier1plus",
+    "tier2",
+    "tier2plus",
+    "tier3",
+    "tier4",
+    "ze",
+)
+"""Locomotive emission tiers (``ze`` = zero-emission)."""
+
+LIGHT_DUTY_FUELS: tuple[str, ...] = ("gasoline", "diesel", "hybrid", "electric")
+"""Light-duty vehicle fuels."""
+
+LIGHT_DUTY_MODEL_YEAR_GROUPS: tuple[str, ...] = ("pre2004", "2004_2016", "2017_plus")
+"""Light-duty model-year groups."""
 
 KNOWN_UNITS: dict[str, str] = {
     "dimensionless": "ratio or coefficient without dimension [-]",
@@ -624,20 +710,9 @@ _SPECS: tuple[TableSpec, ...] = (
             ColumnSpec(
                 "craft_type",
                 "str",
-                allowed=(
-                    "assist_tug",
-                    "ocean_tug",
-                    "ferry",
-                    "excursion",
-                    "crew_supply",
-                    "work_boat",
-                    "pilot_boat",
-                    "commercial_fishing",
-                    "government",
-                    "other",
-                ),
+                allowed=HARBOR_CRAFT_TYPES,
             ),
-            ColumnSpec("engine", "str", allowed=("propulsion", "auxiliary")),
+            ColumnSpec("engine", "str", allowed=HARBOR_CRAFT_ENGINES),
             ColumnSpec("engines_per_craft", "float", unit="dimensionless", minimum=0, maximum=10),
             ColumnSpec("rated_kw", "float", unit="kw", minimum=1.0, maximum=10000.0),
             ColumnSpec("annual_hours", "float", unit="h", minimum=0.0, maximum=8760.0),
@@ -651,7 +726,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Harbor-craft (marine Category 1/2) emission factors by tier and pollutant.",
         key=("tier", "pollutant"),
         columns=(
-            ColumnSpec("tier", "str", allowed=("tier0", "tier1", "tier2", "tier3", "tier4", "ze")),
+            ColumnSpec("tier", "str", allowed=HARBOR_CRAFT_TIERS),
             ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10", "ch4", "n2o")),
             ColumnSpec("ef_g_per_kwh", "float", unit="g_per_kwh", minimum=0.0, maximum=30.0),
             *_src(),
@@ -678,7 +753,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Fuel-based parameters of harbor-craft engines (BSFC, carbon factor, PM ratios) by fuel.",
         key=("fuel", "parameter"),
         columns=(
-            ColumnSpec("fuel", "str", allowed=("diesel", "electric")),
+            ColumnSpec("fuel", "str", allowed=HARBOR_CRAFT_FUELS),
             ColumnSpec(
                 "parameter",
                 "str",
@@ -704,15 +779,7 @@ _SPECS: tuple[TableSpec, ...] = (
             ColumnSpec(
                 "equipment_type",
                 "str",
-                allowed=(
-                    "yard_tractor",
-                    "rtg_crane",
-                    "top_handler",
-                    "side_handler",
-                    "forklift",
-                    "straddle_carrier",
-                    "other",
-                ),
+                allowed=CHE_EQUIPMENT_TYPES,
             ),
             ColumnSpec("rated_hp", "float", unit="hp", minimum=1.0, maximum=3000.0),
             ColumnSpec("annual_hours", "float", unit="h", minimum=0.0, maximum=8784.0),
@@ -727,9 +794,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "CHE zero-hour emission factors by fuel, tier and pollutant (EPA NONROAD2008a).",
         key=("fuel", "tier", "pollutant"),
         columns=(
-            ColumnSpec(
-                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
-            ),
+            ColumnSpec("fuel", "str", allowed=CHE_FUELS),
             ColumnSpec("tier", "str"),
             ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10", "ch4", "n2o")),
             ColumnSpec("ef_g_per_hp_hr", "float", unit="g_per_hp_hr", minimum=0.0, maximum=500.0),
@@ -742,9 +807,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "CHE brake-specific fuel consumption and certification-fuel sulfur by fuel and tier.",
         key=("fuel", "tier"),
         columns=(
-            ColumnSpec(
-                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
-            ),
+            ColumnSpec("fuel", "str", allowed=CHE_FUELS),
             ColumnSpec("tier", "str"),
             ColumnSpec("bsfc_g_per_hp_hr", "float", unit="g_per_hp_hr", minimum=0.0, maximum=500.0),
             ColumnSpec(
@@ -764,9 +827,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "CHE deterioration DF = 1 + A * min(age fraction, cap)^b by fuel, tier and pollutant.",
         key=("fuel", "tier", "pollutant"),
         columns=(
-            ColumnSpec(
-                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
-            ),
+            ColumnSpec("fuel", "str", allowed=CHE_FUELS),
             ColumnSpec("tier", "str"),
             ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10")),
             ColumnSpec("deterioration_a", "float", unit="dimensionless", minimum=0.0, maximum=10.0),
@@ -781,9 +842,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "CHE fuel properties: carbon fraction, default sulfur, PM2.5 and DPM shares of PM10.",
         key=("fuel",),
         columns=(
-            ColumnSpec(
-                "fuel", "str", allowed=("diesel", "natural_gas", "propane", "gasoline", "electric")
-            ),
+            ColumnSpec("fuel", "str", allowed=CHE_FUELS),
             ColumnSpec("carbon_mass_fraction", "float", unit="dimensionless", minimum=0, maximum=1),
             ColumnSpec(
                 "default_sulfur_ppm_mass", "float", unit="ppm_mass", minimum=0.0, maximum=5000.0
@@ -800,11 +859,11 @@ _SPECS: tuple[TableSpec, ...] = (
         "Drayage-truck running-exhaust rates by fuel, model-year group and pollutant [g/mi].",
         key=("fuel", "model_year_group", "pollutant"),
         columns=(
-            ColumnSpec("fuel", "str", allowed=("diesel", "natural_gas", "electric", "hydrogen")),
+            ColumnSpec("fuel", "str", allowed=TRUCK_FUELS),
             ColumnSpec(
                 "model_year_group",
                 "str",
-                allowed=("pre1994", "1994_2006", "2007_2009", "2010_plus", "low_nox", "ze"),
+                allowed=TRUCK_MODEL_YEAR_GROUPS,
             ),
             ColumnSpec(
                 "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
@@ -821,11 +880,11 @@ _SPECS: tuple[TableSpec, ...] = (
         "Drayage-truck idling-exhaust rates by fuel, model-year group and pollutant [g/h].",
         key=("fuel", "model_year_group", "pollutant"),
         columns=(
-            ColumnSpec("fuel", "str", allowed=("diesel", "natural_gas", "electric", "hydrogen")),
+            ColumnSpec("fuel", "str", allowed=TRUCK_FUELS),
             ColumnSpec(
                 "model_year_group",
                 "str",
-                allowed=("pre1994", "1994_2006", "2007_2009", "2010_plus", "low_nox", "ze"),
+                allowed=TRUCK_MODEL_YEAR_GROUPS,
             ),
             ColumnSpec(
                 "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
@@ -840,7 +899,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Drayage-truck fuels: CO2 per mass of fuel (for SOx) and DPM share of exhaust PM10.",
         key=("fuel",),
         columns=(
-            ColumnSpec("fuel", "str", allowed=("diesel", "natural_gas", "electric", "hydrogen")),
+            ColumnSpec("fuel", "str", allowed=TRUCK_FUELS),
             ColumnSpec(
                 "co2_g_per_g_fuel",
                 "float",
@@ -863,18 +922,7 @@ _SPECS: tuple[TableSpec, ...] = (
             ColumnSpec(
                 "tier",
                 "str",
-                allowed=(
-                    "uncontrolled",
-                    "tier0",
-                    "tier0plus",
-                    "tier1",
-                    "tier1plus",
-                    "tier2",
-                    "tier2plus",
-                    "tier3",
-                    "tier4",
-                    "ze",
-                ),
+                allowed=RAIL_TIERS,
             ),
             ColumnSpec("description", "str"),
             ColumnSpec("diesel_combustion", "bool"),
@@ -887,22 +935,11 @@ _SPECS: tuple[TableSpec, ...] = (
         "Locomotive NOx, HC, CO, PM10 factors by duty and tier (EPA-420-F-09-025 Tables 1-2).",
         key=("duty", "tier", "pollutant"),
         columns=(
-            ColumnSpec("duty", "str", allowed=("line_haul", "switch")),
+            ColumnSpec("duty", "str", allowed=RAIL_DUTIES),
             ColumnSpec(
                 "tier",
                 "str",
-                allowed=(
-                    "uncontrolled",
-                    "tier0",
-                    "tier0plus",
-                    "tier1",
-                    "tier1plus",
-                    "tier2",
-                    "tier2plus",
-                    "tier3",
-                    "tier4",
-                    "ze",
-                ),
+                allowed=RAIL_TIERS,
             ),
             ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10")),
             ColumnSpec("ef_g_per_hp_hr", "float", unit="g_per_hp_hr", minimum=0.0, maximum=30.0),
@@ -915,7 +952,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Locomotive work per gallon of diesel by duty (EPA-420-F-09-025 Table 3).",
         key=("duty",),
         columns=(
-            ColumnSpec("duty", "str", allowed=("line_haul", "switch")),
+            ColumnSpec("duty", "str", allowed=RAIL_DUTIES),
             ColumnSpec(
                 "work_hp_hr_per_gal", "float", unit="hp_hr_per_gal", minimum=5.0, maximum=30.0
             ),
@@ -939,7 +976,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Locomotive test-cycle weighting factors and notch power (40 CFR 1033.530 Tables 2-3).",
         key=("duty", "notch"),
         columns=(
-            ColumnSpec("duty", "str", allowed=("line_haul", "switch")),
+            ColumnSpec("duty", "str", allowed=RAIL_DUTIES),
             ColumnSpec(
                 "notch",
                 "str",
@@ -980,8 +1017,8 @@ _SPECS: tuple[TableSpec, ...] = (
         "Light-duty running-exhaust rates by fuel, model-year group and pollutant [g/mi].",
         key=("fuel", "model_year_group", "pollutant"),
         columns=(
-            ColumnSpec("fuel", "str", allowed=("gasoline", "diesel", "hybrid", "electric")),
-            ColumnSpec("model_year_group", "str", allowed=("pre2004", "2004_2016", "2017_plus")),
+            ColumnSpec("fuel", "str", allowed=LIGHT_DUTY_FUELS),
+            ColumnSpec("model_year_group", "str", allowed=LIGHT_DUTY_MODEL_YEAR_GROUPS),
             ColumnSpec(
                 "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
             ),
@@ -997,7 +1034,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Light-duty fuels: CO2 per mass of fuel, default fuel sulfur and DPM share of PM10.",
         key=("fuel",),
         columns=(
-            ColumnSpec("fuel", "str", allowed=("gasoline", "diesel", "hybrid", "electric")),
+            ColumnSpec("fuel", "str", allowed=LIGHT_DUTY_FUELS),
             ColumnSpec(
                 "co2_g_per_g_fuel",
                 "float",

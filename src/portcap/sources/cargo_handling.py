@@ -102,18 +102,10 @@ __all__ = [
     "zero_hour_ef_g_per_hp_hr",
 ]
 
-EQUIPMENT_TYPES: tuple[str, ...] = (
-    "yard_tractor",
-    "rtg_crane",
-    "top_handler",
-    "side_handler",
-    "forklift",
-    "straddle_carrier",
-    "other",
-)
+EQUIPMENT_TYPES: tuple[str, ...] = factors.CHE_EQUIPMENT_TYPES
 """CHE equipment types (rows of the packaged ``che_types`` table)."""
 
-FUELS: tuple[str, ...] = ("diesel", "natural_gas", "propane", "gasoline", "electric")
+FUELS: tuple[str, ...] = factors.CHE_FUELS
 """CHE fuels; ``electric`` is battery-electric (tier ``ze``)."""
 
 TIERS: tuple[str, ...] = (

@@ -85,27 +85,16 @@ __all__ = [
     "tier_from_model_year",
 ]
 
-CRAFT_TYPES: tuple[str, ...] = (
-    "assist_tug",
-    "ocean_tug",
-    "ferry",
-    "excursion",
-    "crew_supply",
-    "work_boat",
-    "pilot_boat",
-    "commercial_fishing",
-    "government",
-    "other",
-)
+CRAFT_TYPES: tuple[str, ...] = factors.HARBOR_CRAFT_TYPES
 """Harbor-craft types (after the CARB vessel types; tugs split into assist and ocean)."""
 
-ENGINES: tuple[str, ...] = ("propulsion", "auxiliary")
+ENGINES: tuple[str, ...] = factors.HARBOR_CRAFT_ENGINES
 """Engine roles on a harbor craft."""
 
-FUELS: tuple[str, ...] = ("diesel", "electric")
+FUELS: tuple[str, ...] = factors.HARBOR_CRAFT_FUELS
 """Fuels: ``diesel`` (ULSD in California since 2006) and ``electric`` (battery-electric)."""
 
-TIERS: tuple[str, ...] = ("tier0", "tier1", "tier2", "tier3", "tier4", "ze")
+TIERS: tuple[str, ...] = factors.HARBOR_CRAFT_TIERS
 """EPA marine Category 1/2 tiers (``tier0`` = uncontrolled) and ``ze`` (zero-emission)."""
 
 FILLABLE_COLUMNS: tuple[str, ...] = ("engines_per_craft", "rated_kw", "annual_hours", "load_factor")

@@ -68,10 +68,10 @@ __all__ = [
     "worker_trips",
 ]
 
-FUELS: tuple[str, ...] = ("gasoline", "diesel", "hybrid", "electric")
+FUELS: tuple[str, ...] = factors.LIGHT_DUTY_FUELS
 """Light-duty fuels: gasoline, diesel, gasoline-electric hybrid, battery-electric."""
 
-MODEL_YEAR_GROUPS: tuple[str, ...] = ("pre2004", "2004_2016", "2017_plus")
+MODEL_YEAR_GROUPS: tuple[str, ...] = factors.LIGHT_DUTY_MODEL_YEAR_GROUPS
 """Model-year groups by emission-standard era: before Tier 2/LEV II (pre-2004), Tier 2/LEV II
 (2004-2016), Tier 3/LEV III (2017 and later)."""
 

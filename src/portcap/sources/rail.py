@@ -81,21 +81,10 @@ __all__ = [
     "work_hp_hr",
 ]
 
-DUTIES: tuple[str, ...] = ("line_haul", "switch")
+DUTIES: tuple[str, ...] = factors.RAIL_DUTIES
 """Locomotive duties (EPA-420-F-09-025 Tables 1-3; 40 CFR 1033.530 duty cycles)."""
 
-TIERS: tuple[str, ...] = (
-    "uncontrolled",
-    "tier0",
-    "tier0plus",
-    "tier1",
-    "tier1plus",
-    "tier2",
-    "tier2plus",
-    "tier3",
-    "tier4",
-    "ze",
-)
+TIERS: tuple[str, ...] = factors.RAIL_TIERS
 """Locomotive emission tiers (EPA-420-F-09-025 Tables 1-2) plus ``ze`` (zero-emission)."""
 
 # Guard against ppm / percent mix-ups, not a regulatory value: before 2007 locomotives

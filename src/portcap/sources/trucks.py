@@ -98,17 +98,10 @@ __all__ = [
     "so2_from_fuel_sulfur",
 ]
 
-FUELS: tuple[str, ...] = ("diesel", "natural_gas", "electric", "hydrogen")
+FUELS: tuple[str, ...] = factors.TRUCK_FUELS
 """Truck fuels: diesel, natural gas (CNG or LNG), battery-electric, hydrogen fuel cell."""
 
-MODEL_YEAR_GROUPS: tuple[str, ...] = (
-    "pre1994",
-    "1994_2006",
-    "2007_2009",
-    "2010_plus",
-    "low_nox",
-    "ze",
-)
+MODEL_YEAR_GROUPS: tuple[str, ...] = factors.TRUCK_MODEL_YEAR_GROUPS
 """Engine model-year groups: the US heavy-duty standards eras (1994 PM 0.10 g/bhp-hr; 2007 PM
 0.01 with diesel particulate filters; 2010 NOx 0.2 g/bhp-hr with SCR), ``low_nox`` natural-gas
 engines certified to 0.02 g/bhp-hr NOx, and ``ze`` (no tailpipe)."""
