@@ -10,7 +10,7 @@ its source, and may correlate them::
         technology.capital_cost_scale: {dist: lognormal, median: 1.0, sigma: 0.3, source: "..."}
         diversion.beta_cost: {dist: normal, mean: -0.0009, sd: 0.0002, source: "..."}
         caps.0.pct_below: {dist: uniform, low: 40, high: 60, source: "..."}
-        economy.regional_jobs_per_1000_teu: {dist: choice, values: [8, 11.87, 14], source: "..."}
+        economy.jobs_per_1000_teu: {dist: choice, values: [8, 11.87, 14], source: "..."}
       correlations:
         - [technology.capital_cost_scale, technology.availability_scale, -0.5]
 
