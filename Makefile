@@ -5,8 +5,11 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 VENV_STAMP := .venv/.portcap-synced
 RUN := $(UV) run --frozen --no-sync
+# Browser tests drive Debian's Chromium (never a downloaded browser); installed here if missing.
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test lint typecheck bench clean env
+.PHONY: run test lint typecheck bench clean env serve
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -21,11 +24,18 @@ env: $(VENV_STAMP)
 run: $(VENV_STAMP)
 	$(RUN) portcap run --out out/run
 
-test: $(VENV_STAMP)
+$(CHROMIUM):
+	$(SUDO) apt-get update
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y --no-install-recommends chromium
+
+test: $(VENV_STAMP) $(CHROMIUM)
 	$(RUN) ruff check src tests bench
 	$(RUN) ruff format --check src tests bench
 	$(RUN) mypy
 	$(RUN) pytest
+
+serve: $(VENV_STAMP)
+	$(RUN) portcap serve
 
 lint: $(VENV_STAMP)
 	$(RUN) ruff check --fix src tests bench
