@@ -197,6 +197,28 @@ def _scenarios(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from portcap.web import create_app
+
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(
+            f"portcap: warning: serving on {args.host}: anyone who can reach this address "
+            "can use the dashboard (it has no login)",
+            file=sys.stderr,
+        )
+    print(f"portcap dashboard on http://{args.host}:{args.port}/ (Ctrl+C stops it)")
+    uvicorn.run(
+        create_app(start_default_run=not args.no_default_run),
+        host=args.host,
+        port=args.port,
+        log_level="warning",
+        limit_concurrency=64,
+    )
+    return 0
+
+
 def _runs(args: argparse.Namespace) -> int:
     table = store.list_runs(args.store)
     if table.empty:
@@ -430,6 +452,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ens.add_argument("--quiet", action="store_true", help="no progress bar")
     ens.set_defaults(handler=_ensemble)
+
+    serve = sub.add_parser(
+        "serve",
+        help="the web dashboard (works offline; binds to 127.0.0.1 unless told otherwise)",
+        description="Serve the dashboard: overview, inventory, cap, diversion, compare, "
+        "uncertainty and a scenario editor. The default scenario starts running at once.",
+    )
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine)"
+    )
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    serve.add_argument(
+        "--no-default-run",
+        action="store_true",
+        help="do not run the default scenario at start (pages wait for a run from the editor)",
+    )
+    serve.set_defaults(handler=_serve)
 
     scenarios = sub.add_parser("scenarios", help="list the built-in scenarios")
     scenarios.set_defaults(handler=_scenarios)

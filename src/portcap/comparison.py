@@ -20,7 +20,7 @@ Costs per tonne count the technology's annualised cost only: the cost of cargo t
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -141,6 +141,7 @@ def compare(
     *,
     years: Sequence[int] = MILESTONES,
     progress: bool = False,
+    on_run: Callable[[int, int], None] | None = None,
 ) -> tuple[pd.DataFrame, list[Results]]:
     """Run scenarios on the same baseline and return the comparison table and the runs.
 
@@ -152,10 +153,16 @@ def compare(
         Years of the table (default the milestones 2031 and 2037).
     progress : bool
         Show a progress bar per run.
+    on_run : callable, optional
+        Called as ``on_run(done, total)`` after each scenario has run.
 
     Returns
     -------
     (DataFrame, list of Results)
     """
-    results = [run(scenario, progress=progress) for scenario in scenarios]
+    results = []
+    for scenario in scenarios:
+        results.append(run(scenario, progress=progress))
+        if on_run is not None:
+            on_run(len(results), len(scenarios))
     return comparison_table(results, years), results

@@ -502,6 +502,7 @@ def run(
     *,
     activity_set: ActivitySet | None = None,
     progress: bool = False,
+    on_year: Callable[[int, int], None] | None = None,
 ) -> Results:
     """Run a scenario: forecast, inventory, policy, diversion, leakage and economy per year.
 
@@ -514,6 +515,9 @@ def run(
         scenario's ``base_year`` must be one of its years.
     progress : bool
         Show a progress bar over the years.
+    on_year : callable, optional
+        Called as ``on_year(done, total)`` after each modelled year (the dashboard's
+        progress); ``done == total`` once the whole run, diversion included, is finished.
 
     Returns
     -------
@@ -582,6 +586,8 @@ def run(
         if len(outcome.payments):
             frames["payments"].append(outcome.payments.assign(year=year))
         indicators[year] = dict(outcome.indicators)
+        if on_year is not None:
+            on_year(len(indicators), len(scenario.years) + 1)
 
     policy_emissions = pd.concat(frames["policy"], ignore_index=True)
     baseline_emissions = pd.concat(frames["baseline"], ignore_index=True)
@@ -612,6 +618,8 @@ def run(
         payments,
         indicators,
     )
+    if on_year is not None:
+        on_year(len(scenario.years) + 1, len(scenario.years) + 1)
     return Results(
         scenario=scenario,
         scenario_hash=scenario_hash(scenario),

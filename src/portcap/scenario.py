@@ -21,6 +21,7 @@ Examples
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 import hashlib
 import json
 import re
@@ -43,6 +44,7 @@ __all__ = [
     "builtin_scenarios",
     "load_scenario",
     "regime_parameter_model",
+    "scenario_from_mapping",
     "scenario_hash",
 ]
 
@@ -281,6 +283,19 @@ def _line_of(node: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
     return line
 
 
+def _where(source: Path | str, location: tuple[Any, ...]) -> str:
+    """Say where a key is: ``file, line N`` for a scenario file, or the label of a mapping.
+
+    ``source`` is a scenario file, or a label (``str``) for a scenario given as a mapping
+    (e.g. ``"the scenario form"``), which has no lines to point to.
+    """
+    if isinstance(source, str):
+        return source
+    _data, node = _compose(source)
+    line = _line_of(node, location)
+    return f"{source}, line {line}" if line else str(source)
+
+
 def _merge(base: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
     out = copy.deepcopy(base)
     for key, value in changes.items():
@@ -345,21 +360,63 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
     return scenario
 
 
-def _check_uncertainty(scenario: Scenario, path: Path) -> None:
+def scenario_from_mapping(data: Mapping[str, Any], *, label: str = "scenario") -> Scenario:
+    """Validate a resolved scenario given as a mapping (no ``extends``), as strictly as a file.
+
+    This is how a scenario edited in a form (the dashboard's editor) or built in code is
+    checked: the same model, stage parameters, gateways and uncertainty checks as
+    :func:`load_scenario`, with ``label`` in place of a file and line in the messages.
+
+    Parameters
+    ----------
+    data : mapping
+        The scenario's fields, e.g. ``Scenario.model_dump()`` of a loaded scenario with
+        some values changed.
+    label : str
+        Where the values came from, for the messages.
+
+    Returns
+    -------
+    Scenario
+
+    Raises
+    ------
+    ScenarioError
+        Naming each invalid key and what is allowed.
+
+    Examples
+    --------
+    >>> base = load_scenario("pr2304-cap").model_dump()
+    >>> base["caps"][0]["pct_below"] = 120
+    >>> scenario_from_mapping(base, label="the form")
+    Traceback (most recent call last):
+    ...
+    portcap.scenario.ScenarioError: invalid scenario:
+      the form: caps.0.pct_below: Input should be less than or equal to 100
+    """
+    try:
+        scenario = Scenario.model_validate(dict(data))
+    except ValidationError as error:
+        raise _scenario_error(error, {}, label) from None
+    _check_gateways(scenario, label)
+    _check_stage_parameters(scenario, {}, label)
+    _check_uncertainty(scenario, label)
+    return scenario
+
+
+def _check_uncertainty(scenario: Scenario, path: Path | str) -> None:
     """Validate the ``uncertainty`` section: distributions, and paths that exist."""
     if not scenario.uncertainty:
         return
     from portcap.ensemble import Uncertainty, apply_draw  # local: ensemble imports this module
 
-    _data, node = _compose(path)
     try:
         uncertainty = Uncertainty.model_validate(scenario.uncertainty)
     except ValidationError as error:
         problems = []
         for problem in error.errors():
             location = ("uncertainty", *problem["loc"])
-            line = _line_of(node, location)
-            where = f"{path}, line {line}" if line else str(path)
+            where = _where(path, location)
             name = ".".join(str(part) for part in location)
             message = str(problem["msg"]).removeprefix("Value error, ")
             problems.append(f"{where}: {name}: {message}")
@@ -383,8 +440,7 @@ def _check_uncertainty(scenario: Scenario, path: Path) -> None:
             TypeError,
             AttributeError,
         ) as error:
-            line = _line_of(node, ("uncertainty", "parameters", name))
-            where = f"{path}, line {line}" if line else str(path)
+            where = _where(path, ("uncertainty", "parameters", name))
             raise ScenarioError(
                 f"invalid scenario:\n  {where}: uncertainty.parameters: {name!r} is not a "
                 f"parameter this scenario can take ({str(error).splitlines()[0]})"
@@ -430,7 +486,9 @@ def _stage_models(scenario: Scenario) -> dict[str, type[BaseModel]]:
     return models
 
 
-def _check_stage_parameters(scenario: Scenario, origin: dict[str, Path], path: Path) -> None:
+def _check_stage_parameters(
+    scenario: Scenario, origin: Mapping[str, Path | str], path: Path | str
+) -> None:
     """Validate the changes to each stage's parameters now, not in the middle of a run."""
     problems: list[str] = []
     for key, model in _stage_models(scenario).items():
@@ -441,11 +499,9 @@ def _check_stage_parameters(scenario: Scenario, origin: dict[str, Path], path: P
             model.model_validate(changes)
         except ValidationError as error:
             source = origin.get(key, path)
-            _data, node = _compose(source)
             for problem in error.errors():
                 location = (key, *problem["loc"])
-                line = _line_of(node, location)
-                where = f"{source}, line {line}" if line else str(source)
+                where = _where(source, location)
                 name = ".".join(str(part) for part in location)
                 if problem["type"] == "extra_forbidden":
                     allowed = ", ".join(model.model_fields)
@@ -457,7 +513,9 @@ def _check_stage_parameters(scenario: Scenario, origin: dict[str, Path], path: P
         raise ScenarioError("invalid scenario:\n  " + "\n  ".join(problems))
 
 
-def _scenario_error(error: ValidationError, origin: dict[str, Path], path: Path) -> ScenarioError:
+def _scenario_error(
+    error: ValidationError, origin: Mapping[str, Path | str], path: Path | str
+) -> ScenarioError:
     lines = []
     for problem in error.errors():
         location = tuple(problem["loc"])
@@ -468,10 +526,8 @@ def _scenario_error(error: ValidationError, origin: dict[str, Path], path: Path)
             message = message[pointer.end() :]
         top = location[0] if location else None
         source = origin.get(str(top), path) if top is not None else path
-        _data, node = _compose(source)
-        line = _line_of(node, location)
         key = ".".join(str(part) for part in location) or "(top level)"
-        where = f"{source}, line {line}" if line else str(source)
+        where = _where(source, location)
         if problem["type"] == "extra_forbidden":
             allowed = _allowed_keys(location)
             lines.append(f"{where}: unknown key {key!r}; allowed keys here: {allowed}")
@@ -485,16 +541,14 @@ def _allowed_keys(location: tuple[Any, ...]) -> str:
     return ", ".join(model.model_fields)
 
 
-def _check_gateways(scenario: Scenario, path: Path) -> None:
+def _check_gateways(scenario: Scenario, path: Path | str) -> None:
     if not scenario.excluded_gateways:
         return
     from portcap.diversion import GATEWAY_CODES  # local: diversion loads its data lazily
 
     unknown = [code for code in scenario.excluded_gateways if code not in GATEWAY_CODES]
     if unknown:
-        _data, node = _compose(path)
-        line = _line_of(node, ("excluded_gateways",))
-        where = f"{path}, line {line}" if line else str(path)
+        where = _where(path, ("excluded_gateways",))
         raise ScenarioError(
             f"{where}: excluded_gateways: unknown gateway(s) {unknown}; valid codes are: "
             f"{', '.join(GATEWAY_CODES)}"

@@ -44,6 +44,7 @@ __all__ = [
     "active_caps",
     "apply_caps",
     "binding_date",
+    "daily_ledger",
 ]
 
 OTHER = "other"
@@ -451,3 +452,72 @@ def apply_caps(
 def _scale_terminal(work: pd.DataFrame, terminal: str, factor: float) -> None:
     mask = work["terminal"] == terminal
     work.loc[mask, "mass_tonnes"] *= factor
+
+
+def daily_ledger(
+    profile: pd.Series, *, handled_tonnes: float, allowed_share: float, cap_tonnes: float | None
+) -> pd.DataFrame:
+    r"""Return a terminal's daily ledger: cumulative emissions against its cap, day by day.
+
+    Parameters
+    ----------
+    profile : Series
+        Share of the year's activity on each day (:func:`portcap.forecast.daily_profile`).
+    handled_tonnes : float
+        The terminal's emissions of the year after the policy (technology and turn-away) [t].
+    allowed_share : float
+        Share of the year's cargo the terminal handles, :math:`a` (1 when nothing is turned
+        away) [-].
+    cap_tonnes : float or None
+        The terminal's cap of the year [t] (None: no cap).
+
+    Returns
+    -------
+    DataFrame
+        One row per day: ``date``, ``activity_share_cumulative`` [-],
+        ``cumulative_tonnes`` [t], ``cap_tonnes`` [t] and ``turning_away`` (cargo is
+        turned away that day).
+
+    Notes
+    -----
+    Before turn-away the terminal would emit :math:`E' = E / a` over the year, where
+    :math:`E` is ``handled_tonnes``; day :math:`d` adds :math:`E' f_d`, until the day the
+    cumulative activity share reaches :math:`a` (:func:`binding_date`); from then on cargo
+    is turned away and the ledger stays at :math:`E`. With a terminal cap alone, :math:`E`
+    equals the cap.
+
+    Examples
+    --------
+    >>> days = pd.date_range("2031-01-01", "2031-12-31")
+    >>> flat = pd.Series(1 / len(days), index=days)
+    >>> ledger = daily_ledger(flat, handled_tonnes=50.0, allowed_share=0.5, cap_tonnes=50.0)
+    >>> ledger.loc[ledger["turning_away"], "date"].iloc[0] == pd.Timestamp(
+    ...     binding_date(flat, 0.5))
+    True
+    >>> round(float(ledger["cumulative_tonnes"].iloc[-1]), 9)
+    50.0
+    """
+    if not 0.0 <= allowed_share <= 1.0:
+        msg = f"allowed_share must lie in [0, 1], got {allowed_share}"
+        raise ValueError(msg)
+    if handled_tonnes < 0:
+        msg = f"handled_tonnes must be >= 0, got {handled_tonnes}"
+        raise ValueError(msg)
+    share = profile.cumsum().to_numpy(dtype=float)
+    unconstrained = handled_tonnes / allowed_share if allowed_share > 0 else 0.0
+    bound = binding_date(profile, allowed_share)
+    turning = (
+        np.zeros(len(profile), dtype=bool)
+        if bound is None
+        else np.asarray(profile.index >= pd.Timestamp(bound))
+    )
+    cumulative = np.minimum(unconstrained * share, handled_tonnes)
+    return pd.DataFrame(
+        {
+            "date": pd.DatetimeIndex(profile.index),
+            "activity_share_cumulative": share,
+            "cumulative_tonnes": cumulative,
+            "cap_tonnes": np.nan if cap_tonnes is None else float(cap_tonnes),
+            "turning_away": turning,
+        }
+    )
