@@ -162,7 +162,7 @@ def _compare(args: argparse.Namespace) -> int:
             summary=result.summary,
             tables=output.run_tables(result),
         )
-    written = output.write_comparison(table, args.out)
+    written = output.write_comparison(table, args.out, results)
     print(output.comparison_text(table))
     for label, path in written.items():
         print(f"wrote {label}: {path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -12,6 +13,7 @@ from portcap.ensemble import EnsembleResult
 from portcap.policy.base import MEASURE_COLUMNS
 from portcap.port_inventory import PortInventory
 from portcap.report import html as report_html
+from portcap.report import workbook as report_workbook
 from portcap.writers import format_for, write_table
 
 
@@ -381,8 +383,9 @@ def write_run(results: Results, folder: str | Path) -> dict[str, Path]:
     """Write ``summary.json``, ``emissions.parquet``, ``diversion.parquet`` and ``report.html``.
 
     Also writes ``terminals.parquet`` (TEU and binding dates per year and terminal),
-    ``measures.parquet`` (clean technology taken) and ``scenario.yaml`` (the resolved
-    scenario). Returns label -> path.
+    ``measures.parquet`` (clean technology taken), ``scenario.yaml`` (the resolved
+    scenario) and ``report.xlsx`` (the main tables and the sources and assumptions,
+    :func:`portcap.report.workbook.write_run_workbook`). Returns label -> path.
     """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -398,6 +401,7 @@ def write_run(results: Results, folder: str | Path) -> dict[str, Path]:
     scenario_path.write_text(results.scenario.to_yaml())
     written["scenario"] = scenario_path
     written["report"] = report_html.write_report(results, folder / "report.html")
+    written["workbook"] = report_workbook.write_run_workbook(results, folder / "report.xlsx")
     return written
 
 
@@ -444,14 +448,45 @@ def run_summary_text(results: Results) -> str:
     return "\n".join(lines)
 
 
-def write_comparison(table: pd.DataFrame, folder: str | Path) -> dict[str, Path]:
-    """Write ``comparison.csv`` and ``comparison.html`` into ``folder``; return label -> path."""
+def write_comparison(
+    table: pd.DataFrame, folder: str | Path, results: Sequence[Results] = ()
+) -> dict[str, Path]:
+    """Write a comparison into ``folder``; return label -> path.
+
+    Parameters
+    ----------
+    table : DataFrame
+        From :func:`portcap.comparison.compare`.
+    folder : str or Path
+        Output folder (created).
+    results : sequence of Results, optional
+        The runs compared; their yearly figures and parameters go into the workbook.
+
+    Returns
+    -------
+    dict
+        ``comparison`` (``comparison.csv``), ``report`` (``comparison.html``: table and
+        charts), ``report copy`` (``report.html``, the same page under the name a run's
+        report has) and ``workbook`` (``comparison.xlsx``,
+        :func:`portcap.report.workbook.write_comparison_workbook`).
+    """
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     csv_path = write_table(table, folder / "comparison.csv")
+    page = report_html.comparison_html(table)
     html_path = folder / "comparison.html"
-    html_path.write_text(report_html.comparison_html(table), encoding="utf-8")
-    return {"comparison": csv_path, "report": html_path}
+    html_path.write_text(page, encoding="utf-8")
+    copy_path = folder / "report.html"
+    copy_path.write_text(page, encoding="utf-8")
+    workbook_path = report_workbook.write_comparison_workbook(
+        table, results, folder / "comparison.xlsx"
+    )
+    return {
+        "comparison": csv_path,
+        "report": html_path,
+        "report copy": copy_path,
+        "workbook": workbook_path,
+    }
 
 
 def comparison_text(table: pd.DataFrame) -> str:

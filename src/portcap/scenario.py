@@ -21,10 +21,10 @@ Examples
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
 import hashlib
 import json
 import re
+from collections.abc import Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
@@ -45,6 +45,7 @@ __all__ = [
     "load_scenario",
     "regime_parameter_model",
     "scenario_from_mapping",
+    "stage_models",
     "scenario_hash",
 ]
 
@@ -426,7 +427,7 @@ def _check_uncertainty(scenario: Scenario, path: Path | str) -> None:
         try:
             changed = apply_draw(scenario, {name: value})
             section = name.split(".")[0]
-            models = _stage_models(changed)
+            models = stage_models(changed)
             if section in models:
                 models[section].model_validate(getattr(changed, section))
             elif section not in Scenario.model_fields or section == "uncertainty":
@@ -468,7 +469,12 @@ def regime_parameter_model(policy: str) -> type[BaseModel]:
     return model
 
 
-def _stage_models(scenario: Scenario) -> dict[str, type[BaseModel]]:
+def stage_models(scenario: Scenario) -> dict[str, type[BaseModel]]:
+    """Return the parameter model of each section a run of ``scenario`` reads.
+
+    The four stages (``forecast``, ``diversion``, ``economy``, ``technology``) and each
+    regime with parameters that is the scenario's policy or that it gives values for.
+    """
     # local imports: the stages import much more than a scenario needs
     from portcap import economy, forecast
     from portcap.diversion import DiversionParameters
@@ -491,7 +497,7 @@ def _check_stage_parameters(
 ) -> None:
     """Validate the changes to each stage's parameters now, not in the middle of a run."""
     problems: list[str] = []
-    for key, model in _stage_models(scenario).items():
+    for key, model in stage_models(scenario).items():
         changes = getattr(scenario, key)
         if not changes and key != scenario.policy:
             continue

@@ -256,8 +256,8 @@ def turned_away_figure(terminals: pd.DataFrame, year: int) -> go.Figure:
     return _layout(figure, f"{year}: TEU handled and turned away by terminal")
 
 
-def diversion_sankey(diversion: pd.DataFrame, year: int, *, unserved_teu: float) -> go.Figure:
-    """Flow of turned-away TEU in one year: port -> gateway -> destination (and unserved)."""
+def diversion_sankey(diversion: pd.DataFrame, year: int) -> go.Figure:
+    """Flow of turned-away TEU in one year: port -> gateway (or unserved) -> destination."""
     part = diversion[diversion["year"] == year]
     port = part["terminal"].str.split("_").str[0]
     first = part.assign(port=port).groupby(["port", "gateway"], as_index=False)["teu"].sum()
@@ -265,10 +265,6 @@ def diversion_sankey(diversion: pd.DataFrame, year: int, *, unserved_teu: float)
     sources = [*first["port"], *second["gateway"]]
     targets = [*first["gateway"], *("to " + second["destination"])]
     values = [*first["teu"], *second["teu"]]
-    if unserved_teu > 0:
-        sources.append("San Pedro Bay")
-        targets.append("unserved")
-        values.append(unserved_teu)
     labels = list(dict.fromkeys([*sources, *targets]))
     index = {label: i for i, label in enumerate(labels)}
     figure = go.Figure(

@@ -1,7 +1,8 @@
 """The HTML report of a scenario run: key figures and charts in one self-contained file.
 
 The report reads only :class:`portcap.engine.Results` (its ``summary`` and tables) and
-adds no model logic. Plotly's library is embedded once, so the file opens without
+adds no model logic. Plotly's library is embedded once, inline (no ``<script src>``, no
+MathJax, no web fonts, no Plotly logo link), so the file opens and draws its charts without
 internet.
 """
 
@@ -20,6 +21,20 @@ if TYPE_CHECKING:
 __all__ = ["comparison_html", "report_html", "write_report"]
 
 _MILESTONES = (2031, 2037)
+_PLOTLY_CONFIG = {"displaylogo": False}
+
+
+def _charts_html(figures: list[go.Figure]) -> str:
+    """Return the figures as ``<div>`` elements, with plotly.js inlined before the first."""
+    return "".join(
+        figure.to_html(
+            full_html=False,
+            include_plotlyjs=(i == 0),
+            include_mathjax=False,
+            config=_PLOTLY_CONFIG,
+        )
+        for i, figure in enumerate(figures)
+    )
 
 
 def _years_table(summary: dict[str, Any]) -> pd.DataFrame:
@@ -83,6 +98,7 @@ def _figures(table: pd.DataFrame, diverted: pd.DataFrame) -> list[go.Figure]:
     climate.update_layout(title="Leakage: CO2e outside the basin and net worldwide [t]")
     for figure in (teu, nox, gateways, climate):
         figure.update_layout(height=380, width=900)
+        figure.update_xaxes(dtick=1, tickformat="d")  # whole years, not 2,030.5
     return [teu, nox, gateways, climate]
 
 
@@ -97,11 +113,7 @@ def report_html(results: Results) -> str:
         if len(flows)
         else pd.DataFrame(columns=["year", "gateway", "teu"])
     )
-    figures = _figures(table, diverted)
-    charts = [
-        figure.to_html(full_html=False, include_plotlyjs=(i == 0))
-        for i, figure in enumerate(figures)
-    ]
+    charts = _charts_html(_figures(table, diverted))
     milestones = table[table["year"].isin(_MILESTONES)]
     shown = milestones if len(milestones) else table.tail(2)
     binding = [
@@ -129,7 +141,7 @@ years {scenario.start_year}-{scenario.end_year}; scenario hash
 <h2>Milestone years</h2>
 {shown.to_html(index=False, float_format=lambda v: f"{v:,.0f}", na_rep="-")}
 <h2>Charts</h2>
-{"".join(charts)}
+{charts}
 <h2>When the caps bind (milestone years)</h2>
 <table><tr><th>year</th><th>terminal</th><th>cap reached on</th></tr>{binding_rows}</table>
 <h2>All years</h2>
@@ -176,11 +188,10 @@ def comparison_html(table: pd.DataFrame) -> str:
         figures += [cuts, cargo, climate]
     for figure in figures:
         figure.update_layout(height=360, width=900)
-    charts = "".join(
-        figure.to_html(full_html=False, include_plotlyjs=(i == 0))
-        for i, figure in enumerate(figures)
-    )
+    charts = _charts_html(figures)
     shown = table.drop(columns=["policy"])
+    numbers = [c for c in shown.columns if c != "scenario"]
+    shown[numbers] = shown[numbers].apply(pd.to_numeric, errors="coerce")  # None -> "-"
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>portcap comparison</title>
 <style>body{{font-family:system-ui,sans-serif;margin:2rem}}table{{border-collapse:collapse;
@@ -190,7 +201,9 @@ th{{background:#f3f3f3}}</style></head><body>
 <p>Cuts are against the rules-in-force baseline; costs are annualised technology costs (the
 cost of cargo turned away is in the jobs and TEU columns, not priced). Health benefits use
 benefit-per-tonne values (docs/methodology/health.md).</p>
+<div style="overflow-x:auto">
 {shown.to_html(index=False, float_format=lambda v: f"{v:,.0f}", na_rep="-")}
+</div>
 {charts}
 </body></html>
 """

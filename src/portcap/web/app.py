@@ -372,11 +372,7 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
             gateways=_table(gateways),
             leakage=_table(figures.leakage_table(results.diversion, year, pollutant), 1),
             charts=[
-                _chart(
-                    figures.diversion_sankey(
-                        results.diversion, year, unserved_teu=float(row["teu_unserved"])
-                    )
-                ),
+                _chart(figures.diversion_sankey(results.diversion, year)),
                 _chart(figures.leakage_by_leg(results.diversion, year, pollutant)),
                 _chart(figures.jobs_and_climate_figure(summary)),
             ],
@@ -423,11 +419,16 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
             request.query_params.get("headline"), list(ensemble.HEADLINES), "teu_turned_away"
         )
         quantiles = result.quantiles[result.quantiles["year"] == year].drop(columns="year")
-        outputs = sorted(result.sensitivity["output"].unique())
+        sensitivity = result.sensitivity
+        sensitivity_years = sorted(int(y) for y in sensitivity["year"].unique())
+        if sensitivity_years:
+            shown_year = year if year in sensitivity_years else sensitivity_years[-1]
+            sensitivity = sensitivity[sensitivity["year"] == shown_year]
+        outputs = sorted(sensitivity["output"].unique())
         output = _choice(request.query_params.get("output"), outputs, outputs[0] if outputs else "")
         charts = [_chart(figures.ensemble_distribution_figure(result.draws, headline))]
         if outputs:
-            charts.append(_chart(figures.sensitivity_figure(result.sensitivity, output)))
+            charts.append(_chart(figures.sensitivity_figure(sensitivity, output)))
         if len(result.binding_probability):
             charts.append(
                 _chart(figures.binding_probability_figure(result.binding_probability, year))
@@ -443,9 +444,7 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
             outputs=outputs,
             output=output,
             quantiles=_table(quantiles, 2),
-            ranking=_table(
-                result.sensitivity.sort_values(["output", "rank"]).drop(columns="year"), 3
-            ),
+            ranking=_table(sensitivity.sort_values(["output", "rank"]), 3),
             charts=charts,
             n_draws=len(result.samples),
         )
