@@ -38,12 +38,14 @@ __all__ = [
     "binding_probability_figure",
     "comparison_figures",
     "diversion_sankey",
+    "diverted_by_gateway_figure",
     "emissions_against_cap",
     "ensemble_distribution_figure",
     "headline_figures",
     "inventory_bars",
     "jobs_and_climate_figure",
     "leakage_by_leg",
+    "leakage_figure",
     "leakage_table",
     "ledger_figure",
     "sensitivity_figure",
@@ -92,10 +94,12 @@ def headline_figures(summary: Mapping[str, Any], years: tuple[int, ...]) -> pd.D
     return table[table["year"].isin(years)].reset_index(drop=True)
 
 
-def _layout(figure: go.Figure, title: str) -> go.Figure:
+def _layout(figure: go.Figure, title: str, *, years: bool = False) -> go.Figure:
     figure.update_layout(
         title=title, height=_HEIGHT, margin={"l": 60, "r": 20, "t": 50, "b": 40}, autosize=True
     )
+    if years:
+        figure.update_xaxes(dtick=1, tickformat="d")  # whole years, not 2,030.5
     return figure
 
 
@@ -113,7 +117,7 @@ def emissions_against_cap(summary: Mapping[str, Any], pollutant: str = "nox") ->
         ]
     )
     figure.update_yaxes(rangemode="tozero", title="metric tonnes per year")
-    return _layout(figure, f"Regional {pollutant.upper()} against the cap [t]")
+    return _layout(figure, f"Regional {pollutant.upper()} against the cap [t]", years=True)
 
 
 def teu_figure(summary: Mapping[str, Any]) -> go.Figure:
@@ -128,7 +132,7 @@ def teu_figure(summary: Mapping[str, Any]) -> go.Figure:
         ]
     )
     figure.update_layout(barmode="stack")
-    return _layout(figure, "Container TEU of the San Pedro Bay terminals")
+    return _layout(figure, "Container TEU of the San Pedro Bay terminals", years=True)
 
 
 def inventory_bars(emissions: pd.DataFrame, *, by: str, pollutant: str) -> go.Figure:
@@ -256,6 +260,35 @@ def turned_away_figure(terminals: pd.DataFrame, year: int) -> go.Figure:
     return _layout(figure, f"{year}: TEU handled and turned away by terminal")
 
 
+def diverted_by_gateway_figure(diversion: pd.DataFrame) -> go.Figure:
+    """Turned-away TEU per year, stacked by the gateway they go to (or ``unserved``)."""
+    flows = (
+        diversion.groupby(["year", "gateway"], as_index=False)["teu"].sum()
+        if len(diversion)
+        else pd.DataFrame(columns=["year", "gateway", "teu"])
+    )
+    figure = go.Figure(
+        [
+            go.Bar(x=group["year"], y=group["teu"], name=str(name))
+            for name, group in flows.groupby("gateway")
+        ]
+    )
+    figure.update_layout(barmode="stack")
+    return _layout(figure, "Where turned-away TEU go (gateway or unserved)", years=True)
+
+
+def leakage_figure(summary: Mapping[str, Any]) -> go.Figure:
+    """CO2e change outside the basin and the net change worldwide, per year [t]."""
+    table = years_table(summary)
+    figure = go.Figure(
+        [
+            go.Bar(x=table["year"], y=table["CO2e elsewhere [t]"], name="CO2e change elsewhere"),
+            go.Scatter(x=table["year"], y=table["net CO2e [t]"], name="net CO2e change"),
+        ]
+    )
+    return _layout(figure, "Leakage: CO2e outside the basin and net worldwide [t]", years=True)
+
+
 def diversion_sankey(diversion: pd.DataFrame, year: int) -> go.Figure:
     """Flow of turned-away TEU in one year: port -> gateway (or unserved) -> destination."""
     part = diversion[diversion["year"] == year]
@@ -327,7 +360,7 @@ def jobs_and_climate_figure(summary: Mapping[str, Any]) -> go.Figure:
         yaxis={"title": "t CO2e"},
         yaxis2={"title": "jobs", "overlaying": "y", "side": "right"},
     )
-    return _layout(figure, "Net CO2e change worldwide and regional jobs")
+    return _layout(figure, "Net CO2e change worldwide and regional jobs", years=True)
 
 
 def comparison_figures(table: pd.DataFrame) -> list[go.Figure]:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from portcap.report import figures
+
 if TYPE_CHECKING:
     from portcap.engine import Results
 
@@ -37,83 +39,19 @@ def _charts_html(figures: list[go.Figure]) -> str:
     )
 
 
-def _years_table(summary: dict[str, Any]) -> pd.DataFrame:
-    rows = []
-    for year in summary["years"]:
-        regional = year["regional_emissions_tonnes"]
-        baseline = year["baseline_regional_emissions_tonnes"]
-        cap = year["cap_tonnes"] or {}
-        rows.append(
-            {
-                "year": year["year"],
-                "TEU demand": year["teu_demand"],
-                "TEU turned away": year["teu_turned_away"],
-                "TEU diverted": sum(year["teu_diverted_by_port"].values()),
-                "TEU unserved": year["teu_unserved"],
-                "NOx baseline [t]": baseline["nox"],
-                "NOx scenario [t]": regional["nox"],
-                "NOx cap [t]": cap.get("nox"),
-                "CO2e elsewhere [t]": year["emissions_elsewhere_change_tonnes"]["co2e"],
-                "net CO2e [t]": year["net_co2e_change_tonnes"],
-                "regional jobs": year["regional_jobs_change"],
-                "compliance cost [$]": year["compliance_cost_usd"],
-            }
-        )
-    return pd.DataFrame(rows)
-
-
-def _figures(table: pd.DataFrame, diverted: pd.DataFrame) -> list[go.Figure]:
-    teu = go.Figure(
-        [
-            go.Bar(
-                x=table["year"], y=table["TEU demand"] - table["TEU turned away"], name="handled"
-            ),
-            go.Bar(x=table["year"], y=table["TEU turned away"], name="turned away"),
-        ]
-    )
-    teu.update_layout(barmode="stack", title="Container TEU of the San Pedro Bay terminals")
-    nox = go.Figure(
-        [
-            go.Scatter(x=table["year"], y=table["NOx baseline [t]"], name="rules in force"),
-            go.Scatter(x=table["year"], y=table["NOx scenario [t]"], name="scenario"),
-            go.Scatter(
-                x=table["year"], y=table["NOx cap [t]"], name="complex cap", line={"dash": "dot"}
-            ),
-        ]
-    )
-    nox.update_layout(title="Regional NOx [metric tonnes]", yaxis_rangemode="tozero")
-    gateways = go.Figure(
-        [
-            go.Bar(x=group["year"], y=group["teu"], name=str(name))
-            for name, group in diverted.groupby("gateway")
-        ]
-    )
-    gateways.update_layout(barmode="stack", title="Where turned-away TEU go (gateway or unserved)")
-    climate = go.Figure(
-        [
-            go.Bar(x=table["year"], y=table["CO2e elsewhere [t]"], name="CO2e change elsewhere"),
-            go.Scatter(x=table["year"], y=table["net CO2e [t]"], name="net CO2e change"),
-        ]
-    )
-    climate.update_layout(title="Leakage: CO2e outside the basin and net worldwide [t]")
-    for figure in (teu, nox, gateways, climate):
-        figure.update_layout(height=380, width=900)
-        figure.update_xaxes(dtick=1, tickformat="d")  # whole years, not 2,030.5
-    return [teu, nox, gateways, climate]
-
-
 def report_html(results: Results) -> str:
     """Return the report of a run as one HTML document."""
     summary: dict[str, Any] = results.summary
     scenario = results.scenario
-    table = _years_table(summary)
-    flows = results.diversion
-    diverted = (
-        flows.groupby(["year", "gateway"], as_index=False).agg(teu=("teu", "sum"))
-        if len(flows)
-        else pd.DataFrame(columns=["year", "gateway", "teu"])
+    table = figures.years_table(summary)
+    charts = _charts_html(
+        [
+            figures.teu_figure(summary),
+            figures.emissions_against_cap(summary),
+            figures.diverted_by_gateway_figure(results.diversion),
+            figures.leakage_figure(summary),
+        ]
     )
-    charts = _charts_html(_figures(table, diverted))
     milestones = table[table["year"].isin(_MILESTONES)]
     shown = milestones if len(milestones) else table.tail(2)
     binding = [
@@ -161,34 +99,7 @@ def write_report(results: Results, path: str | Path) -> Path:
 
 def comparison_html(table: pd.DataFrame) -> str:
     """Return the comparison of scenarios as one HTML document (table and charts)."""
-    figures = []
-    for year, part in table.groupby("year"):
-        cuts = go.Figure(
-            [
-                go.Bar(x=part["scenario"], y=part["nox_cut_tonnes"], name="regional NOx cut [t]"),
-                go.Bar(
-                    x=part["scenario"],
-                    y=-part["nox_elsewhere_change_tonnes"],
-                    name="NOx change elsewhere, sign reversed [t]",
-                ),
-            ]
-        )
-        cuts.update_layout(barmode="group", title=f"{year}: NOx cut in the region and elsewhere")
-        cargo = go.Figure(
-            [
-                go.Bar(x=part["scenario"], y=part["teu_diverted"], name="diverted TEU"),
-                go.Bar(x=part["scenario"], y=part["teu_unserved"], name="unserved TEU"),
-            ]
-        )
-        cargo.update_layout(barmode="stack", title=f"{year}: cargo turned away")
-        climate = go.Figure(
-            [go.Bar(x=part["scenario"], y=part["net_co2e_change_tonnes"], name="net CO2e [t]")]
-        )
-        climate.update_layout(title=f"{year}: net CO2e change worldwide [t]")
-        figures += [cuts, cargo, climate]
-    for figure in figures:
-        figure.update_layout(height=360, width=900)
-    charts = _charts_html(figures)
+    charts = _charts_html(figures.comparison_figures(table))
     shown = table.drop(columns=["policy"])
     numbers = [c for c in shown.columns if c != "scenario"]
     shown[numbers] = shown[numbers].apply(pd.to_numeric, errors="coerce")  # None -> "-"
