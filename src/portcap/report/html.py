@@ -26,7 +26,7 @@ _MILESTONES = (2031, 2037)
 _PLOTLY_CONFIG = {"displaylogo": False}
 
 
-def _charts_html(figures: list[go.Figure]) -> str:
+def _charts_html(charts: list[go.Figure]) -> str:
     """Return the figures as ``<div>`` elements, with plotly.js inlined before the first."""
     return "".join(
         figure.to_html(
@@ -35,7 +35,7 @@ def _charts_html(figures: list[go.Figure]) -> str:
             include_mathjax=False,
             config=_PLOTLY_CONFIG,
         )
-        for i, figure in enumerate(figures)
+        for i, figure in enumerate(charts)
     )
 
 
