@@ -7,32 +7,41 @@ its arguments, makes that call and writes what it returns.
 from __future__ import annotations
 
 import argparse
+import importlib
 import inspect
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-from tqdm.auto import tqdm
-
-from portcap import (
-    __version__,
-    baseline,
-    comparison,
-    engine,
-    ensemble,
-    factors,
-    inventory,
-    output,
-    store,
-    validation,
-    writers,
-)
-from portcap import port_inventory as port_inventory_module
-from portcap import scenario as scenario_module
+from portcap import __version__, baseline, factors, output, store
 from portcap.errors import InputError
-from portcap.report import charts
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from portcap.port_inventory import InventoryOptions
+
+# The model's modules are imported by the subcommand that needs them, so that the command
+# starts quickly (scipy, plotly and openpyxl are not loaded to compute ship emissions).
+
+_DOC_PREFIX = "@doc:"
+
+
+def _doc(target: str) -> str:
+    """Mark a description as the docstring of ``module:function``, read only for --help."""
+    return _DOC_PREFIX + target
+
+
+class _DocFormatter(argparse.RawDescriptionHelpFormatter):
+    """Help formatter that replaces a :func:`_doc` marker by the function's docstring."""
+
+    def add_text(self, text: str | None) -> None:
+        if text and text.startswith(_DOC_PREFIX):
+            module, _, name = text.removeprefix(_DOC_PREFIX).partition(":")
+            text = _help(getattr(importlib.import_module(module), name))
+        super().add_text(text)
 
 
 def _help(function: object) -> str:
@@ -41,6 +50,8 @@ def _help(function: object) -> str:
 
 
 def _ships(args: argparse.Namespace) -> int:
+    from portcap import engine, inventory
+
     method = inventory.ShipMethod(
         power_method=args.power_method, bsfc_method=args.bsfc, gwp_set=args.gwp
     )
@@ -63,12 +74,16 @@ def _ships(args: argparse.Namespace) -> int:
 
 
 def _read_table(path: Path) -> pd.DataFrame:
+    import pandas as pd
+
     if path.suffix.lower() == ".parquet":
         return pd.read_parquet(path)
     return pd.read_csv(path)
 
 
-def _inventory_options(args: argparse.Namespace) -> port_inventory_module.InventoryOptions:
+def _inventory_options(args: argparse.Namespace) -> InventoryOptions:
+    from portcap import port_inventory as port_inventory_module
+
     sources = port_inventory_module.DEFAULT_SOURCES
     if args.light_duty:
         sources = (*sources, "light_duty")
@@ -84,6 +99,8 @@ def _inventory_options(args: argparse.Namespace) -> port_inventory_module.Invent
 
 def _emit(table: pd.DataFrame, args: argparse.Namespace) -> None:
     """Write a table to --out, or to standard output in --format (csv or json)."""
+    from portcap import writers
+
     if args.out is not None:
         print(f"wrote {writers.write_table(table, args.out, args.format)}")
     elif args.format == "parquet":
@@ -95,6 +112,9 @@ def _emit(table: pd.DataFrame, args: argparse.Namespace) -> None:
 
 
 def _inventory(args: argparse.Namespace) -> int:
+    from portcap import port_inventory as port_inventory_module
+    from portcap.report import charts
+
     activity_set = baseline.load_activity_set(args.activity)
     ships = _read_table(args.ships) if args.ships is not None else None
     result = port_inventory_module.port_inventory(
@@ -119,6 +139,10 @@ def _inventory(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from portcap import port_inventory as port_inventory_module
+    from portcap import validation
+    from portcap.report import charts
+
     activity_set = baseline.load_activity_set(args.activity)
     options = port_inventory_module.InventoryOptions(gwp_set=args.gwp)
     table = validation.reconcile(activity_set, options)
@@ -133,6 +157,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from portcap import engine
+
     results = engine.run(args.scenario, progress=not args.quiet)
     written = output.write_run(results, args.out)
     run_id = store.record_run(
@@ -151,6 +177,8 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _compare(args: argparse.Namespace) -> int:
+    from portcap import comparison
+
     names = args.scenarios or list(comparison.DEFAULT_SCENARIOS)
     table, results = comparison.compare(names, progress=not args.quiet)
     for result in results:
@@ -170,6 +198,10 @@ def _compare(args: argparse.Namespace) -> int:
 
 
 def _ensemble(args: argparse.Namespace) -> int:
+    from tqdm.auto import tqdm
+
+    from portcap import ensemble
+
     bar = tqdm(total=args.draws, desc="portcap ensemble", unit="draw", disable=args.quiet)
 
     def advance(done: int) -> None:
@@ -192,6 +224,8 @@ def _ensemble(args: argparse.Namespace) -> int:
 
 
 def _scenarios(args: argparse.Namespace) -> int:
+    from portcap import scenario as scenario_module
+
     for name, description in sorted(scenario_module.builtin_scenarios().items()):
         print(f"{name:<16} {description}")
     return 0
@@ -220,6 +254,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _runs(args: argparse.Namespace) -> int:
+    import pandas as pd
+
     table = store.list_runs(args.store)
     if table.empty:
         print(f"no runs recorded in {args.store}")
@@ -259,8 +295,8 @@ def build_parser() -> argparse.ArgumentParser:
     ships = sub.add_parser(
         "ships",
         help="ship (OGV) emissions from AIS or vessel calls",
-        description=_help(engine.run_ships),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_doc("portcap.engine:run_ships"),
+        formatter_class=_DocFormatter,
     )
     ships.add_argument("input", type=Path, help="AIS file or folder, or a calls CSV")
     ships.add_argument("--vessels", type=Path, help="vessels.csv with known characteristics")
@@ -320,8 +356,8 @@ def build_parser() -> argparse.ArgumentParser:
     inv = sub.add_parser(
         "inventory",
         help="the whole-port inventory: ships, harbor craft, equipment, trucks, rail",
-        description=_help(port_inventory_module.port_inventory),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_doc("portcap.port_inventory:port_inventory"),
+        formatter_class=_DocFormatter,
     )
     inv.add_argument("--year", type=int, default=2023, help="inventory year (default: 2023)")
     inv.add_argument(
@@ -376,8 +412,8 @@ def build_parser() -> argparse.ArgumentParser:
     val = sub.add_parser(
         "validate",
         help="reconcile the modelled inventory with the ports' published figures",
-        description=_help(validation.reconcile),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_doc("portcap.validation:reconcile"),
+        formatter_class=_DocFormatter,
     )
     _add_output_options(val, "reconciliation table")
     val.add_argument("--gwp", choices=factors.GWP_SETS, default="ar5_100", help="GWP set")
@@ -386,8 +422,8 @@ def build_parser() -> argparse.ArgumentParser:
     run_parser = sub.add_parser(
         "run",
         help="run a scenario: forecast, caps, turn-away, diversion, leakage, jobs",
-        description=_help(engine.run),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_doc("portcap.engine:run"),
+        formatter_class=_DocFormatter,
     )
     run_parser.add_argument(
         "scenario",
@@ -410,8 +446,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmp_parser = sub.add_parser(
         "compare",
         help="compare scenarios side by side (default: the built-in set)",
-        description=_help(comparison.compare),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_doc("portcap.comparison:compare"),
+        formatter_class=_DocFormatter,
     )
     cmp_parser.add_argument(
         "scenarios", nargs="*", help="scenario names or YAML files (default: the built-in set)"
@@ -428,8 +464,8 @@ def build_parser() -> argparse.ArgumentParser:
     ens = sub.add_parser(
         "ensemble",
         help="Monte Carlo draws of a scenario's uncertain parameters",
-        description=_help(ensemble.run_ensemble),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=_doc("portcap.ensemble:run_ensemble"),
+        formatter_class=_DocFormatter,
     )
     ens.add_argument(
         "scenario",

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from portcap.engine import Results, ShipsRun
-from portcap.ensemble import EnsembleResult
-from portcap.policy.base import MEASURE_COLUMNS
-from portcap.port_inventory import PortInventory
-from portcap.report import html as report_html
-from portcap.report import workbook as report_workbook
 from portcap.writers import format_for, write_table
+
+if TYPE_CHECKING:
+    from portcap.engine import Results, ShipsRun
+    from portcap.ensemble import EnsembleResult
+    from portcap.port_inventory import PortInventory
 
 
 def default_quarantine_path(out: str | Path) -> Path:
@@ -309,6 +309,8 @@ def run_tables(results: Results) -> dict[str, pd.DataFrame]:
     share one table in the store): per-year figures by pollutant are columns of ``years``;
     TEU by gateway and the regime's indicators are long tables of their own.
     """
+    from portcap.policy.base import MEASURE_COLUMNS
+
     pollutants = ("nox", "pm25", "dpm", "sox", "co2e")
     year_rows, diverted_rows, indicator_rows = [], [], []
     for year in results.summary["years"]:  # type: ignore[attr-defined]
@@ -387,6 +389,9 @@ def write_run(results: Results, folder: str | Path) -> dict[str, Path]:
     scenario) and ``report.xlsx`` (the main tables and the sources and assumptions,
     :func:`portcap.report.workbook.write_run_workbook`). Returns label -> path.
     """
+    from portcap.report import html as report_html
+    from portcap.report import workbook as report_workbook
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
@@ -470,6 +475,9 @@ def write_comparison(
         report has) and ``workbook`` (``comparison.xlsx``,
         :func:`portcap.report.workbook.write_comparison_workbook`).
     """
+    from portcap.report import html as report_html
+    from portcap.report import workbook as report_workbook
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     csv_path = write_table(table, folder / "comparison.csv")

@@ -26,7 +26,6 @@ import json
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from portcap import __version__
@@ -79,6 +78,8 @@ def record_run(
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    import duckdb  # here: the command line starts without it
+
     with duckdb.connect(str(path)) as connection:
         connection.execute(_RUNS_DDL)
         row = connection.execute("SELECT COALESCE(MAX(run_id), 0) + 1 FROM runs").fetchone()
@@ -126,6 +127,8 @@ def list_runs(path: str | Path) -> pd.DataFrame:
     columns = ["run_id", "created_at", "scenario", "scenario_hash", "portcap_version"]
     if not path.is_file():
         return pd.DataFrame(columns=columns)
+    import duckdb
+
     with duckdb.connect(str(path), read_only=True) as connection:
         return connection.execute(f"SELECT {', '.join(columns)} FROM runs ORDER BY run_id").df()
 
@@ -135,6 +138,8 @@ def load_run_table(path: str | Path, table: str, run_id: int) -> pd.DataFrame:
     if not table.isidentifier():
         msg = f"table name {table!r} must be an identifier"
         raise ValueError(msg)
+    import duckdb
+
     with duckdb.connect(str(path), read_only=True) as connection:
         return connection.execute(
             f'SELECT * FROM "{table}" WHERE run_id = ? ORDER BY ALL', [run_id]
