@@ -11,6 +11,7 @@ import polars as pl
 import pytest
 
 from portcap import cli, engine
+from portcap.errors import InputError
 
 SNAPSHOT = Path(str(files("portcap.data") / "ais" / "marinecadastre-2022-01-03-socal.csv"))
 CALLS = Path(__file__).parent / "data" / "calls"
@@ -177,3 +178,36 @@ def test_named_parameter_sets_from_the_command_line(tmp_path: Path) -> None:
         totals[power_method] = berth.loc[berth["pollutant"] == "nox", "energy_kwh"].sum()
     # berth auxiliary power differs between EPA 2022 Table E.1 and the Starcrest 2016 set
     assert totals["epa2022"] != pytest.approx(totals["starcrest2016"])
+
+
+def test_grid_splits_the_snapshot_without_changing_the_totals(
+    snapshot_run: tuple[int, Path], tmp_path: Path
+) -> None:
+    _, out = snapshot_run
+    gridded_out = tmp_path / "ships.csv"
+    code = cli.main(
+        ["ships", str(SNAPSHOT), "--out", str(gridded_out), "--grid", "0.05", "--quiet"]
+    )
+    assert code == 0
+    grid = pd.read_csv(tmp_path / "ships.grid.csv")
+    plain = pd.read_csv(out)
+    # the grid only splits: per pollutant the cells add up to the ship inventory
+    pd.testing.assert_series_equal(
+        grid.groupby("pollutant")["mass_kg"].sum(),
+        plain.groupby("pollutant")["mass_kg"].sum(),
+        rtol=1e-12,
+    )
+    # the ship table itself is unchanged by asking for the grid
+    pd.testing.assert_frame_equal(pd.read_csv(gridded_out), plain)
+    # cell centres lie on the 0.05-degree grid, and the cells are many
+    for column in ("cell_lat_deg", "cell_lon_deg"):
+        offset = grid[column] / 0.05 - 0.5
+        assert (offset - offset.round()).abs().max() < 1e-9
+    assert grid[["cell_lat_deg", "cell_lon_deg"]].drop_duplicates().shape[0] > 20
+
+
+def test_grid_needs_positions() -> None:
+    with pytest.raises(InputError, match="grid of emissions needs AIS"):
+        engine.run_ships(CALLS / "calls.csv", grid_deg=0.01, quarantine_path=None)
+    with pytest.raises(ValueError, match="grid_deg must lie in"):
+        engine.run_ships(SNAPSHOT, grid_deg=-1.0, quarantine_path=None)

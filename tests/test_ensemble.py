@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import pickle
 import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -10,8 +13,11 @@ import pandas as pd
 import pytest
 
 from portcap import engine, ensemble, forecast
-from portcap.baseline import load_activity_set
+from portcap.baseline import ActivitySet, load_activity_set
+from portcap.diversion import leakage as leakage_module
+from portcap.diversion import model as diversion_model
 from portcap.ensemble import Distribution, Uncertainty
+from portcap.policy import technology
 from portcap.port_inventory import port_inventory
 from portcap.scenario import ScenarioError, load_scenario
 
@@ -172,3 +178,110 @@ def test_same_seed_same_results_on_a_dask_cluster_and_any_chunking(
             result.draws.reset_index(drop=True), in_process.draws.reset_index(drop=True)
         )
         pd.testing.assert_frame_equal(result.binding, in_process.binding)
+
+
+# --------------------------------------------------------------------------------------
+# Caches of the fast inner loop: keyed by content, equal to a fresh computation
+# --------------------------------------------------------------------------------------
+@pytest.fixture
+def isolated_cache() -> Iterator[None]:
+    """Let a test empty the process caches; give the other tests theirs back afterwards."""
+    saved = dict(engine._PROJECTION_CACHE)
+    yield
+    engine._PROJECTION_CACHE.clear()
+    engine._PROJECTION_CACHE.update(saved)
+
+
+def _clear_caches() -> None:
+    engine._PROJECTION_CACHE.clear()
+    technology._priced_measures.cache_clear()
+    diversion_model._choice.cache_clear()
+    leakage_module._routing_matrix.cache_clear()
+
+
+def _same_results(first: engine.Results, second: engine.Results) -> None:
+    assert json.dumps(first.summary, sort_keys=True) == json.dumps(second.summary, sort_keys=True)
+    for name in ("emissions", "baseline_emissions", "terminals", "diversion", "measures", "caps"):
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name), obj=name)
+
+
+def test_cache_keys_follow_the_content_of_the_activity_set() -> None:
+    activity = load_activity_set()
+    copied = ActivitySet(activity.path, {k: v.copy() for k, v in activity.tables.items()})
+    # another object, or the same set in another process: the same key, the cache is shared
+    elsewhere = pickle.loads(pickle.dumps(activity))
+    key = engine._activity_key(activity)
+    assert engine._activity_key(copied) == key
+    assert engine._activity_key(elsewhere) == key
+    # the same folder with other content: another key, never the cached inventories
+    tables = {k: v.copy() for k, v in activity.tables.items()}
+    calls = tables["vessel_calls"]
+    calls["calls"] = calls["calls"] * 1.5
+    busier = ActivitySet(activity.path, tables)
+    assert engine._activity_key(busier) != key
+    default = forecast.ForecastParameters()
+    base = engine._projected_emissions(activity, 2031, 2023, default)
+    more = engine._projected_emissions(busier, 2031, 2023, default)
+    fresh = port_inventory(
+        2031, activity_set=forecast.project_activity(busier, 2031, default, base_year=2023)
+    ).emissions
+    pd.testing.assert_frame_equal(more, fresh)
+    assert more["mass_tonnes"].sum() > base["mass_tonnes"].sum()
+
+
+def test_a_cache_hit_equals_a_fresh_computation(short: Path, isolated_cache: None) -> None:
+    scenario = load_scenario(short)
+    first = ensemble.apply_draw(scenario, {"forecast.teu_growth_per_year": 0.011})
+    engine.run(first)  # fills the caches: inventories, plans, options, diversion tables
+    # the same rows, other parameters of every cached stage
+    second = ensemble.apply_draw(
+        scenario,
+        {
+            "forecast.teu_growth_per_year": 0.024,
+            "technology.capital_cost_scale": 1.6,
+            "technology.availability_scale": 0.7,
+            "diversion.spare_capacity_share": 0.3,
+            "diversion.beta_cost_per_usd": -0.0012,
+            "caps.1.pct_below": 42.0,
+        },
+    )
+    cached = engine.run(second)
+    _clear_caches()
+    fresh = engine.run(second)
+    _same_results(cached, fresh)
+    (year_first,) = engine.run(first).summary["years"]  # type: ignore[attr-defined]
+    (year_second,) = cached.summary["years"]  # type: ignore[attr-defined]
+    for figure in ("compliance_cost_usd", "teu_unserved", "teu_demand"):
+        assert year_first[figure] != year_second[figure], figure
+
+
+def test_inventories_built_elsewhere_are_used_as_they_are(
+    short: Path, isolated_cache: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    scenario = ensemble.apply_draw(
+        load_scenario(short), {"forecast.teu_growth_per_year": 0.005, "caps.0.pct_below": 45.0}
+    )
+    first = engine.run(scenario)
+    keys = engine.projection_keys(scenario)
+    # the base year (the caps' reference) and two anchor projections of 2031
+    assert [k[0] for k in keys] == ["reference", "projection", "projection"]
+    shipped = pickle.loads(pickle.dumps(engine.export_projections(keys)))  # as Dask moves them
+    assert set(shipped) == set(keys)
+    _clear_caches()
+    assert engine.import_projections(shipped) == len(keys)
+
+    def recomputed(*args: object, **kwargs: object) -> None:
+        raise AssertionError("an inventory was computed again")
+
+    monkeypatch.setattr(engine, "port_inventory", recomputed)
+    _same_results(engine.run(scenario), first)
+
+
+def test_inventory_keys_are_checked() -> None:
+    activity = load_activity_set()
+    key = engine.projection_keys(load_scenario("pr2304-cap"), activity)[0]
+    other = (key[0], "0" * 32, *key[2:])
+    with pytest.raises(ValueError, match="another activity set"):
+        engine.build_projection(other, activity)
+    with pytest.raises(ValueError, match="not an inventory"):
+        engine.import_projections({("options", "x"): pd.DataFrame()})

@@ -181,3 +181,29 @@ def test_load_scenario_is_exported() -> None:
     assert portcap.load_scenario("baseline").name == "baseline"
     assert callable(portcap.run)
     assert load_scenario("pr2304-cap").turn_away
+
+
+def test_the_leakage_matrix_is_the_leakage_table(cap_2031: engine.Results) -> None:
+    from portcap import diversion
+
+    terminals = cap_2031.terminals
+    turned_away = terminals.loc[
+        terminals["teu_turned_away"] > 0, ["year", "port", "terminal", "teu_turned_away"]
+    ].rename(columns={"teu_turned_away": "teu"})
+    flows, matrix = diversion.divert_matrix(turned_away)
+    result = diversion.divert(turned_away)
+    pd.testing.assert_frame_equal(flows, result.flows)
+    pd.testing.assert_frame_equal(matrix.table(), result.leakage)
+    assert matrix.new_tonnes.shape == (len(matrix.keys), len(matrix.columns))
+
+
+def test_summary_leakage_adds_up_the_diversion_table(cap_2031: engine.Results) -> None:
+    (year,) = cap_2031.summary["years"]
+    table = cap_2031.diversion
+    for pollutant in ("nox", "pm25", "co2e"):
+        elsewhere = table.filter(regex=f"_elsewhere_{pollutant}_tonnes$").to_numpy().sum()
+        # the summary rounds to 1e-6 t
+        assert year["emissions_elsewhere_change_tonnes"][pollutant] == pytest.approx(
+            elsewhere, rel=1e-9, abs=1e-6
+        )
+    assert (table.filter(like="_tonnes").loc[table["gateway"] == "unserved"] == 0).all().all()

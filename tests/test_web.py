@@ -136,7 +136,8 @@ def test_a_failed_run_shows_its_error_and_the_server_goes_on(
     assert client.get("/").status_code == 200  # the last good run is still shown
 
 
-def test_progress_is_reported_while_a_run_works(manager: JobManager) -> None:
+def test_progress_is_reported_while_a_run_works() -> None:
+    manager = JobManager()
     seen: list[tuple[int, int]] = []
 
     def work(progress: Callable[[int, int], None]) -> str:
@@ -151,6 +152,7 @@ def test_progress_is_reported_while_a_run_works(manager: JobManager) -> None:
     assert finished.result == "ok"
     assert (finished.done, finished.total) == (3, 3)
     assert seen == [(1, 3), (2, 3), (3, 3)]
+    manager.shutdown()
 
 
 # --- the editor's form --------------------------------------------------------------
@@ -246,3 +248,15 @@ def test_daily_ledger_binds_on_the_binding_date_and_ends_at_the_handled_emission
 def test_serve_binds_to_this_machine_by_default() -> None:
     args = cli.build_parser().parse_args(["serve"])
     assert (args.host, args.port) == ("127.0.0.1", 8000)
+
+
+def test_the_inventory_page_grids_the_ais_snapshot(client: TestClient, manager: JobManager) -> None:
+    assert 'id="run-ais"' in client.get("/inventory").text
+    response = client.post("/inventory/ais", follow_redirects=False)
+    assert response.status_code == 303
+    job_id = response.headers["location"].rsplit("/", 1)[-1]
+    job = manager.wait(job_id, timeout_s=300)
+    assert job.status == "done", job.error
+    page = client.get("/inventory?pollutant=co2e").text
+    assert 'id="ais-map"' in page
+    assert "Ship CO2E from AIS by grid cell" in page

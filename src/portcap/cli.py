@@ -65,6 +65,7 @@ def _ships(args: argparse.Namespace) -> int:
         scheduler=args.scheduler,
         progress=not args.quiet,
         report=None if args.quiet else lambda line: print(f"portcap: {line}", file=sys.stderr),
+        grid_deg=args.grid,
     )
     written = output.write_ships_run(run, args.out, file_format=args.format)
     print(output.ships_summary_text(run))
@@ -349,6 +350,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="local|ADDRESS",
         help="run the partitions on Dask: 'local' (processes on this machine) or a "
         "scheduler address such as tcp://scheduler:8786",
+    )
+    ships.add_argument(
+        "--grid",
+        type=float,
+        default=None,
+        metavar="DEG",
+        help="also write the emissions by cell of a longitude-latitude grid of DEG degrees "
+        "(<stem>.grid.csv; AIS read in one pass)",
     )
     ships.add_argument("--quiet", action="store_true", help="no progress bars or log lines")
     ships.set_defaults(handler=_ships)

@@ -8,6 +8,8 @@ quarantine and the counts of everything that was dropped or changed on the way.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import importlib
 import time
 from collections.abc import Callable, Iterator
@@ -16,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 import polars as pl
 from pydantic import BaseModel
@@ -37,6 +40,7 @@ from portcap.port_inventory import port_inventory
 from portcap.scenario import Scenario, load_scenario, regime_parameter_model, scenario_hash
 
 if TYPE_CHECKING:
+    from portcap.diversion.leakage import LeakageMatrix
     from portcap.forecast import ForecastParameters
 
 
@@ -66,6 +70,9 @@ class ShipsRun:
     """``ais`` or ``calls``."""
     timings_s: dict[str, float] = field(default_factory=dict)
     """Wall time of each stage [s]."""
+    gridded: pd.DataFrame | None = None
+    """With ``grid_deg``: ``cell_lat_deg, cell_lon_deg, pollutant, mass_kg``, the
+    emissions of all vessels by grid cell (cell centres) [kg]; ``None`` otherwise."""
 
 
 _CALLS_QUARANTINE_COLUMNS = ("source_file", "source_row", "reason", "field", "original_value")
@@ -133,6 +140,7 @@ def run_ships(
     scheduler: str | None = None,
     progress: bool = False,
     report: Callable[[str], None] | None = None,
+    grid_deg: float | None = None,
 ) -> ShipsRun:
     """Ship (OGV) emissions from AIS position reports or from a list of vessel calls.
 
@@ -186,6 +194,10 @@ def run_ships(
         Show progress bars on large inputs.
     report : callable, optional
         Receives one line per stage (for a command-line log).
+    grid_deg : float, optional
+        AIS read in one pass only: also give the emissions by cell of a
+        longitude-latitude grid of this size [deg] (``ShipsRun.gridded``; the positions
+        of the reports place the emissions, :func:`portcap.inventory.ogv_emissions`).
 
     Returns
     -------
@@ -207,6 +219,14 @@ def run_ships(
     say = report or (lambda _line: None)
     user_vessels = vessels.read_vessels(vessels_path) if vessels_path else None
     target = None if quarantine_path is None else Path(quarantine_path)
+    if grid_deg is not None and (
+        _is_calls_file(path) or scheduler is not None or (path.is_dir() and partition_files != 0)
+    ):
+        raise InputError(
+            "a grid of emissions needs AIS read in one pass (a file, or a folder with "
+            "partition_files=0): calls have no positions",
+            path=path,
+        )
     if _is_calls_file(path):
         if scheduler is not None or partition_files:
             raise InputError("partitions and schedulers apply to AIS input, not calls", path=path)
@@ -224,7 +244,9 @@ def run_ships(
             progress,
             say,
         )
-    return _run_ais(path, user_vessels, zones_path, method, vessel_defaults, target, progress, say)
+    return _run_ais(
+        path, user_vessels, zones_path, method, vessel_defaults, target, progress, say, grid_deg
+    )
 
 
 def _run_ais(
@@ -236,15 +258,21 @@ def _run_ais(
     quarantine_path: Path | None,
     progress: bool,
     say: Callable[[str], None],
+    grid_deg: float | None = None,
 ) -> ShipsRun:
-    stages = _Stages(("read and clean", "intervals", "vessels", "emissions"), progress=progress)
+    stages = _Stages(
+        ("read and clean", "intervals", "vessels", "emissions", "quarantine"), progress=progress
+    )
+    loaded: stream.StreamResult | None = None
     try:
         with stages.stage("read and clean"):
+            # the quarantine file is written by a thread while the next stages run
             loaded = stream.load_clean_ais(
                 path,
                 quarantine_path=quarantine_path,
                 progress=progress,
                 skip_bad_files=path.is_dir(),
+                quarantine_in_background=True,
             )
         counts, input_counts = _split_counts(loaded.counts)
         say(f"read {input_counts.get('rows_read', 0):,} rows, kept {loaded.pings.height:,}")
@@ -259,6 +287,10 @@ def _run_ais(
                 ),
                 zone_set,
             )
+            # the pings are not needed any more: let their memory go (the quarantine writer
+            # keeps the columns it reads)
+            del pings
+            loaded = dataclasses.replace(loaded, pings=loaded.pings.clear())
         with stages.stage("vessels"):
             static = loaded.static.to_pandas()
             table = vessels.build_vessel_table(
@@ -282,13 +314,28 @@ def _run_ais(
                 "zone_kind",
                 "terminal",
                 "in_eca",
+                *(("latitude_deg", "longitude_deg") if grid_deg is not None else ()),
             ).with_columns(
                 shore_power_connected=_shore_power_connected(built.intervals, table.vessels, method)
             )
+            report = built.gaps_report
+            del built  # the other interval columns
             result = inventory.ogv_emissions(activity, table.vessels, method=method)
+            gridded = None
+            if grid_deg is not None:
+                cells = inventory.ogv_emissions(
+                    activity, table.vessels, method=method, grid_deg=grid_deg
+                ).emissions
+                gridded = cells.groupby(
+                    ["cell_lat_deg", "cell_lon_deg", "pollutant"], as_index=False
+                ).agg(mass_kg=("mass_kg", "sum"))
+            del activity
+        with stages.stage("quarantine"):  # waiting for the end of its writing, if any
+            loaded.wait()
     finally:
+        if loaded is not None:
+            loaded.close()  # after an error: the writer has finished when we return
         stages.close()
-    report = built.gaps_report
     gaps = {key: float(report[key]) for key in _GAP_KEYS if key in report}
     return ShipsRun(
         emissions=result.emissions,
@@ -301,6 +348,7 @@ def _run_ais(
         cut_gaps=report.get("cut_gaps"),
         method="ais",
         timings_s=stages.timings,
+        gridded=gridded,
     )
 
 
@@ -316,18 +364,26 @@ def _shore_power_connected(
     partitions gives the same records.
     """
     method = method or inventory.ShipMethod()
+    users = fleet.loc[fleet["shore_power"].astype(bool), "mmsi"].to_numpy(dtype="int64")
+    uses = activity["mmsi"].cast(pl.Int64).is_in(pl.Series(users, dtype=pl.Int64).implode())
+    if not uses.any():
+        return uses.alias("shore_power_connected")
+    # The visits of each vessel are its own (runs never cross vessels), so only the
+    # records of the vessels that use shore power are looked at.
+    records = activity.filter(uses)
     window = partitioned.shore_power_timing(
-        activity["mmsi"].to_numpy(),
-        partitioned.at_berth(activity["speed_over_ground_kn"], activity["zone_kind"]),
-        activity.select((pl.col("end") - pl.col("start")).dt.total_microseconds())
+        records["mmsi"].to_numpy(),
+        partitioned.at_berth(records["speed_over_ground_kn"], records["zone_kind"]),
+        records.select((pl.col("end") - pl.col("start")).dt.total_microseconds())
         .to_series()
         .to_numpy(),
         connect_h=method.shore_power_connect_h,
         disconnect_h=method.shore_power_disconnect_h,
     )
-    users = fleet.loc[fleet["shore_power"].astype(bool), "mmsi"].to_numpy(dtype="int64")
-    uses = activity["mmsi"].cast(pl.Int64).is_in(pl.Series(users, dtype=pl.Int64).implode())
-    return pl.Series("shore_power_connected", window) & uses
+    connected = pl.repeat(False, activity.height, eager=True).scatter(
+        uses.arg_true(), pl.Series(window, dtype=pl.Boolean)
+    )
+    return connected.alias("shore_power_connected")
 
 
 def _run_ais_partitioned(
@@ -547,10 +603,10 @@ def run(
             f"({', '.join(str(y) for y in activity_set.years)})"
         )
     forecast_parameters = forecast.ForecastParameters(**scenario.forecast)
-    reference_years = {scenario.base_year} | {
-        c.reference_year for c in scenario.caps if c.reference_year is not None
+    reference = {
+        year: _reference_inventory(activity_set, year)
+        for year in sorted(_reference_years(scenario))
     }
-    reference = {year: _reference_inventory(activity_set, year) for year in sorted(reference_years)}
     terminals_table = activity_set["terminals"]
     container = terminals_table.loc[terminals_table["kind"] == "container", ["port", "terminal"]]
     teu_all = forecast.teu_demand(activity_set, scenario.years, forecast_parameters)
@@ -598,20 +654,22 @@ def run(
     turned_away = terminals.loc[
         terminals["teu_turned_away"] > 0, ["year", "port", "terminal", "teu_turned_away"]
     ].rename(columns={"teu_turned_away": "teu"})
-    diverted = diversion.divert(
+    # the leakage as matrices: the run only sums it (the long table is not made)
+    flows, leakage = diversion.divert_matrix(
         turned_away,
         parameters=diversion.DiversionParameters(**scenario.diversion),
         excluded_gateways=scenario.excluded_gateways,
     )
     economy_parameters = economy.EconomyParameters(**scenario.economy)
-    jobs = economy.jobs_change(_teu_changes(diverted.flows), economy_parameters)
+    jobs = economy.jobs_change(_teu_changes(flows), economy_parameters)
     costs = economy.compliance_cost(measures_taken)
     summary = _summary(
         scenario,
         policy_emissions,
         baseline_emissions,
         terminals,
-        diverted,
+        flows,
+        leakage,
         jobs,
         costs,
         caps_table,
@@ -627,15 +685,24 @@ def run(
         emissions=_by_source(policy_emissions),
         baseline_emissions=_by_source(baseline_emissions),
         terminals=terminals,
-        diversion=_diversion_table(diverted),
+        diversion=_diversion_table(flows, leakage),
         measures=measures_taken,
         caps=caps_table,
         payments=payments,
     )
 
 
-_PROJECTION_CACHE: dict[tuple[str, ...], tuple[pd.DataFrame, pd.DataFrame]] = {}
+# --------------------------------------------------------------------------------------
+# What a run computes once per process: observed and projected inventories, options
+# --------------------------------------------------------------------------------------
+_PROJECTION_CACHE: dict[tuple[str, ...], object] = {}
+"""Inventories, interpolation weights, option plans and options, keyed by the content
+of what they are computed from (see :func:`_activity_key`), never by object identity:
+keys are the same in every process, so entries built in one process can be used in
+another (:func:`export_projections`, :func:`import_projections`)."""
 _PROJECTION_CACHE_SIZE = 64
+_KEPT = ("reference", "projection")
+"""Kinds of entries exported to other processes (the dear ones: inventories)."""
 
 
 def _cache_put(key: tuple[str, ...], value: object) -> None:
@@ -644,22 +711,137 @@ def _cache_put(key: tuple[str, ...], value: object) -> None:
     if key[0] == "options":
         options = [k for k in _PROJECTION_CACHE if k[0] == "options"]
         if len(options) >= _PROJECTION_CACHE_SIZE:
-            _PROJECTION_CACHE.pop(options[0])
-    _PROJECTION_CACHE[key] = value  # type: ignore[assignment]
+            _PROJECTION_CACHE.pop(options[0], None)
+    _PROJECTION_CACHE[key] = value
+
+
+_ACTIVITY_KEYS: dict[int, tuple[dict[str, pd.DataFrame], str]] = {}
+
+
+def _activity_key(activity_set: ActivitySet) -> str:
+    """Return a digest of an activity set's tables: the same content gives the same key.
+
+    The digest covers every table's name, columns, dtypes and values (pandas' row hashes),
+    so a cached inventory is found again in another process, or for another object with
+    the same tables, and never for a set whose tables differ. It is computed once per
+    tables object (a few milliseconds).
+    """
+    tables = activity_set.tables
+    known = _ACTIVITY_KEYS.get(id(tables))
+    if known is not None and known[0] is tables:
+        return known[1]
+    digest = hashlib.sha256()
+    for name in sorted(tables):
+        table = tables[name]
+        digest.update(repr((name, list(table.columns), [str(t) for t in table.dtypes])).encode())
+        digest.update(pd.util.hash_pandas_object(table, index=False).to_numpy().tobytes())
+    key = digest.hexdigest()[:32]
+    if len(_ACTIVITY_KEYS) >= 16:
+        _ACTIVITY_KEYS.pop(next(iter(_ACTIVITY_KEYS)), None)
+    # the tables are kept with their key, so their id cannot be reused by another object
+    _ACTIVITY_KEYS[id(tables)] = (tables, key)
+    return key
+
+
+def _reference_key(activity_set: ActivitySet, year: int) -> tuple[str, ...]:
+    return ("reference", _activity_key(activity_set), str(year))
 
 
 def _reference_inventory(activity_set: ActivitySet, year: int) -> pd.DataFrame:
     """Return the observed inventory of a year (cached per process)."""
-    key = ("reference", str(activity_set.path), str(id(activity_set.tables)), str(year))
+    key = _reference_key(activity_set, year)
     cached = _PROJECTION_CACHE.get(key)
     if cached is None:
-        cached = (port_inventory(year, activity_set=activity_set).emissions, pd.DataFrame())
+        cached = port_inventory(year, activity_set=activity_set).emissions
         _cache_put(key, cached)
-    return cached[0].copy()
+    assert isinstance(cached, pd.DataFrame)
+    return cached.copy()
 
 
 _ANCHOR_STEP = 0.01
 """Second growth rate of the interpolation, above the first (see :func:`_projected_emissions`)."""
+
+
+def _anchors(
+    activity_set: ActivitySet, year: int, base_year: int, forecast_parameters: ForecastParameters
+) -> list[tuple[tuple[str, ...], ForecastParameters]]:
+    """Cache keys and parameters of the anchor projections of a year (one or two)."""
+    from portcap import forecast
+
+    growth = float(forecast_parameters.teu_growth_per_year)
+    anchor_1 = forecast_parameters.model_copy(
+        update={"teu_growth_per_year": forecast.ForecastParameters().teu_growth_per_year}
+    )
+    g1 = float(anchor_1.teu_growth_per_year)
+    anchors = [anchor_1, anchor_1.model_copy(update={"teu_growth_per_year": g1 + _ANCHOR_STEP})]
+    if growth == g1:
+        anchors = anchors[:1]  # the default growth: no interpolation needed
+    activity = _activity_key(activity_set)
+    return [
+        (
+            ("projection", activity, str(year), str(base_year), anchor.model_dump_json()),
+            anchor,
+        )
+        for anchor in anchors
+    ]
+
+
+def _anchor_table(
+    activity_set: ActivitySet,
+    key: tuple[str, ...],
+    anchor: ForecastParameters,
+    year: int,
+    base_year: int,
+) -> pd.DataFrame:
+    """Return an anchor projection's emissions table (cached; do not modify it)."""
+    from portcap import forecast
+
+    cached = _PROJECTION_CACHE.get(key)
+    if cached is None:
+        projected = forecast.project_activity(activity_set, year, anchor, base_year=base_year)
+        cached = port_inventory(year, activity_set=projected).emissions
+        _cache_put(key, cached)
+    assert isinstance(cached, pd.DataFrame)
+    return cached
+
+
+def _projection(
+    activity_set: ActivitySet, year: int, base_year: int, forecast_parameters: ForecastParameters
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Return a year's projected emissions table and the key of its rows' layout.
+
+    Every projection of a year under the same forecast but for the growth rate has the
+    rows of the first anchor, in its order (the key returned).
+    """
+    from portcap import forecast
+
+    anchors = _anchors(activity_set, year, base_year, forecast_parameters)
+    tables = [_anchor_table(activity_set, key, a, year, base_year) for key, a in anchors]
+    layout = anchors[0][0]
+    if len(tables) == 1:
+        return tables[0].copy(), layout
+    aligned_key = ("aligned", *layout, *anchors[1][0][1:])
+    aligned = _PROJECTION_CACHE.get(aligned_key)
+    if aligned is None:
+        keys = [c for c in tables[0].columns if c != "mass_tonnes"]
+        first = tables[0].set_index(keys)["mass_tonnes"]
+        second = tables[1].set_index(keys)["mass_tonnes"].reindex(first.index).fillna(0.0)
+        # the two anchors' masses on the rows of the first
+        aligned = np.stack([first.to_numpy(dtype=float), second.to_numpy(dtype=float)])
+        _cache_put(aligned_key, aligned)
+    assert isinstance(aligned, np.ndarray)
+    first_tonnes, second_tonnes = aligned[0], aligned[1]
+    growth = float(forecast_parameters.teu_growth_per_year)
+    g1 = float(forecast.ForecastParameters().teu_growth_per_year)
+    n = year - base_year
+    big_g1, big_g2, big_g = (1 + g1) ** n, (1 + g1 + _ANCHOR_STEP) ** n, (1 + growth) ** n
+    weight = (big_g - big_g1) / (big_g2 - big_g1) if big_g2 != big_g1 else 0.0
+    mass = first_tonnes + (second_tonnes - first_tonnes) * weight
+    # clipped at zero as pandas' clip does (NaN kept)
+    mass = np.where((mass >= 0.0) | np.isnan(mass), mass, 0.0)
+    table = tables[0].copy()
+    table["mass_tonnes"] = mass
+    return table, layout
 
 
 def _projected_emissions(
@@ -675,42 +857,7 @@ def _projected_emissions(
     ensemble) then cost two inventories per year instead of one per draw; the tests check
     the interpolation against a direct projection.
     """
-    from portcap import forecast
-
-    growth = float(forecast_parameters.teu_growth_per_year)
-    anchor_1 = forecast_parameters.model_copy(
-        update={"teu_growth_per_year": forecast.ForecastParameters().teu_growth_per_year}
-    )
-    g1 = float(anchor_1.teu_growth_per_year)
-    anchors = [anchor_1, anchor_1.model_copy(update={"teu_growth_per_year": g1 + _ANCHOR_STEP})]
-    if growth == g1:
-        anchors = anchors[:1]  # the default growth: no interpolation needed
-    tables = []
-    for anchor in anchors:
-        key = (
-            "projection",
-            str(activity_set.path),
-            str(id(activity_set.tables)),
-            str(year),
-            str(base_year),
-            anchor.model_dump_json(),
-        )
-        cached = _PROJECTION_CACHE.get(key)
-        if cached is None:
-            projected = forecast.project_activity(activity_set, year, anchor, base_year=base_year)
-            cached = (port_inventory(year, activity_set=projected).emissions, pd.DataFrame())
-            _cache_put(key, cached)
-        tables.append(cached[0])
-    if growth == g1:
-        return tables[0].copy()
-    n = year - base_year
-    big_g1, big_g2, big_g = (1 + g1) ** n, (1 + g1 + _ANCHOR_STEP) ** n, (1 + growth) ** n
-    keys = [c for c in tables[0].columns if c != "mass_tonnes"]
-    first = tables[0].set_index(keys)["mass_tonnes"]
-    second = tables[1].set_index(keys)["mass_tonnes"].reindex(first.index).fillna(0.0)
-    weight = (big_g - big_g1) / (big_g2 - big_g1) if big_g2 != big_g1 else 0.0
-    mass = (first + (second - first) * weight).clip(lower=0.0)
-    return mass.rename("mass_tonnes").reset_index()[list(tables[0].columns)]
+    return _projection(activity_set, year, base_year, forecast_parameters)[0]
 
 
 def _projected_year(
@@ -723,15 +870,16 @@ def _projected_year(
     """Return a year's projected inventory and its clean-technology options (cached).
 
     The same year under the same forecast is the same for every scenario of a comparison
-    or draw of an ensemble, so it is computed once per process (keyed by the activity
-    folder, the years and the parameters; callers get copies).
+    or draw of an ensemble, so it is computed once per process (keyed by the content of
+    the activity set, the years and the parameters; callers get copies). The options are
+    priced from the year's option plan (:func:`portcap.policy.technology.option_plan`),
+    made once for all the projections that share the year's rows.
     """
     from portcap.policy import technology
 
     key = (
         "options",
-        str(activity_set.path),
-        str(id(activity_set.tables)),
+        _activity_key(activity_set),
         str(year),
         str(base_year),
         forecast_parameters.model_dump_json(),
@@ -739,15 +887,125 @@ def _projected_year(
     )
     cached = _PROJECTION_CACHE.get(key)
     if cached is None:
-        emissions = _projected_emissions(activity_set, year, base_year, forecast_parameters)
-        options = technology.abatement_options(
-            emissions,
+        emissions, layout = _projection(activity_set, year, base_year, forecast_parameters)
+        plan_key = ("plan", *layout)
+        plan = _PROJECTION_CACHE.get(plan_key)
+        if plan is None:
+            plan = technology.option_plan(emissions)
+            _cache_put(plan_key, plan)
+        assert isinstance(plan, technology.OptionPlan)
+        options = technology.options_from_plan(
+            plan,
+            emissions["mass_tonnes"].to_numpy(dtype=float),
             year=year,
             parameters=technology_parameters,  # type: ignore[arg-type]
         )
         cached = (emissions, options)
         _cache_put(key, cached)
-    return cached[0].copy(), cached[1].copy()
+    emissions, options = cached  # type: ignore[misc]
+    return emissions.copy(), options.copy()
+
+
+def projection_keys(
+    scenario: Scenario, activity_set: ActivitySet | None = None
+) -> list[tuple[str, ...]]:
+    """Return the keys of the inventories :func:`run` of a scenario computes, in order.
+
+    The observed inventories of the base and reference years and the anchor projections
+    of every year (see :func:`_projected_emissions`). An ensemble builds them once, in
+    parallel, and hands them to every worker (:func:`build_projection`,
+    :func:`import_projections`).
+
+    Parameters
+    ----------
+    scenario : Scenario
+        The scenario.
+    activity_set : ActivitySet, optional
+        Default: the packaged San Pedro Bay baseline.
+
+    Returns
+    -------
+    list of tuple
+        Cache keys (content-based: the same in every process).
+    """
+    from portcap import forecast
+
+    activity_set = activity_set or load_activity_set()
+    parameters = forecast.ForecastParameters(**scenario.forecast)
+    keys = [_reference_key(activity_set, year) for year in sorted(_reference_years(scenario))]
+    for year in scenario.years:
+        keys += [key for key, _ in _anchors(activity_set, year, scenario.base_year, parameters)]
+    return list(dict.fromkeys(keys))
+
+
+def build_projection(
+    key: tuple[str, ...], activity_set: ActivitySet | None = None
+) -> tuple[tuple[str, ...], pd.DataFrame]:
+    """Compute (or take from this process's cache) the inventory of a key.
+
+    Parameters
+    ----------
+    key : tuple of str
+        From :func:`projection_keys`.
+    activity_set : ActivitySet, optional
+        The activity set the key was made from (default: the packaged baseline).
+
+    Returns
+    -------
+    tuple
+        The key and the emissions table.
+
+    Raises
+    ------
+    ValueError
+        If the key was made from another activity set.
+    """
+    from portcap import forecast
+
+    activity_set = activity_set or load_activity_set()
+    if key[1] != _activity_key(activity_set):
+        msg = "the key was made from another activity set"
+        raise ValueError(msg)
+    if key[0] == "reference":
+        return key, _reference_inventory(activity_set, int(key[2]))
+    year, base_year = int(key[2]), int(key[3])
+    anchor = forecast.ForecastParameters.model_validate_json(key[4])
+    return key, _anchor_table(activity_set, key, anchor, year, base_year).copy()
+
+
+def export_projections(
+    keys: list[tuple[str, ...]] | None = None,
+) -> dict[tuple[str, ...], pd.DataFrame]:
+    """Return this process's cached inventories (all, or those of ``keys`` it holds)."""
+    wanted = _PROJECTION_CACHE.keys() if keys is None else keys
+    return {
+        key: value
+        for key in wanted
+        if key[0] in _KEPT and isinstance(value := _PROJECTION_CACHE.get(key), pd.DataFrame)
+    }
+
+
+def import_projections(entries: dict[tuple[str, ...], pd.DataFrame]) -> int:
+    """Add inventories built elsewhere (:func:`export_projections`) to this process's cache.
+
+    Keys are content-based, so an entry is only ever used for the activity set, years and
+    parameters it was computed from. Returns the number of entries added.
+    """
+    added = 0
+    for key, table in entries.items():
+        if key[0] not in _KEPT:
+            msg = f"not an inventory key: {key[0]!r}"
+            raise ValueError(msg)
+        if key not in _PROJECTION_CACHE:
+            _cache_put(tuple(key), table)
+            added += 1
+    return added
+
+
+def _reference_years(scenario: Scenario) -> set[int]:
+    return {scenario.base_year} | {
+        c.reference_year for c in scenario.caps if c.reference_year is not None
+    }
 
 
 def _make_regime(scenario: Scenario, context: RegimeContext) -> Regime:
@@ -795,29 +1053,74 @@ def _teu_changes(flows: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([lost, gained], ignore_index=True)[["year", "region", "teu"]]
 
 
-def _diversion_table(diverted: object) -> pd.DataFrame:
-    flows = diverted.flows  # type: ignore[attr-defined]
-    leakage = diverted.leakage  # type: ignore[attr-defined]
+def _diversion_table(flows: pd.DataFrame, leakage: LeakageMatrix) -> pd.DataFrame:
+    """Flows with their change of emissions by leg, region and pollutant, wide.
+
+    One column ``<leg>_<region>_<pollutant>_tonnes`` per leg, region and pollutant whose
+    change is not zero somewhere (in their sorted order), zero where a flow changes
+    nothing (or is unserved).
+    """
     keys = ["year", "terminal", "gateway", "destination"]
     if flows.empty:
         return pd.DataFrame(columns=[*keys, "teu"])
-    by_leg = leakage.pivot_table(
-        index=keys,
-        columns=["leg", "region", "pollutant"],
-        values="change_tonnes",
-        aggfunc="sum",
-        fill_value=0.0,
-    )
-    by_leg.columns = [
-        f"{leg}_{region}_{pollutant}_tonnes" for leg, region, pollutant in by_leg.columns
+    change = leakage.change_tonnes
+    some = change != 0.0
+    present = some.any(axis=0)
+    names = [
+        f"{leg}_{region}_{pollutant}_tonnes" for leg, region, pollutant in leakage.columns[present]
     ]
-    return flows.merge(by_leg.reset_index(), on=keys, how="left").fillna(0.0)
+    values = np.zeros((len(flows), len(names)))
+    if len(leakage.keys):
+        row = pd.MultiIndex.from_frame(leakage.keys[keys]).get_indexer(
+            pd.MultiIndex.from_frame(flows[keys])
+        )
+        hit = row >= 0
+        hit[hit] = some[row[hit]].any(axis=1)
+        values[hit] = change[row[hit]][:, present]
+    by_leg = pd.DataFrame(values, columns=names)
+    return pd.concat([flows.reset_index(drop=True), by_leg], axis=1).fillna(0.0)
 
 
-def _totals(emissions: pd.DataFrame, year: int) -> dict[str, float]:
-    mine = emissions[emissions["year"] == year]
-    sums = mine.groupby("pollutant")["mass_tonnes"].sum()
-    return {p: round(float(sums.get(p, 0.0)), 6) for p in SUMMARY_POLLUTANTS}
+def _sums(frame: pd.DataFrame, keys: list[str], column: str) -> dict[tuple[object, ...], float]:
+    """Return the sums of a column by keys (a groupby's: compensated, in row order)."""
+    if frame.empty:
+        return {}
+    sums = frame.groupby(keys)[column].sum()
+    return {(k if isinstance(k, tuple) else (k,)): float(v) for k, v in sums.items()}
+
+
+def _leakage_sums(leakage: LeakageMatrix) -> dict[tuple[object, ...], tuple[float, float]]:
+    """Change and new-routing emissions by year, region and pollutant [t].
+
+    Summed over the non-zero changes in the order of the long leakage table (the rows
+    of :meth:`portcap.diversion.leakage.LeakageMatrix.table`), as a groupby of it would.
+    """
+    change = leakage.change_tonnes.ravel()
+    if not len(change):
+        return {}
+    n_columns = len(leakage.columns)
+    kept = np.flatnonzero(change != 0.0)
+    column = kept % n_columns
+    # integer codes of (year, region, pollutant): a groupby of the long table's rows
+    years, year_labels = pd.factorize(leakage.keys["year"].to_numpy())
+    regions, region_labels = pd.factorize(leakage.columns.get_level_values("region"))
+    pollutants, pollutant_labels = pd.factorize(leakage.columns.get_level_values("pollutant"))
+    n_regions, n_pollutants = len(region_labels), len(pollutant_labels)
+    code = (years[kept // n_columns] * n_regions + regions[column]) * n_pollutants + pollutants[
+        column
+    ]
+    sums = (
+        pd.DataFrame({"change": change[kept], "new": leakage.new_tonnes.ravel()[kept]})
+        .groupby(code)
+        .sum()
+    )
+    out: dict[tuple[object, ...], tuple[float, float]] = {}
+    for value, c, n in zip(sums.index, sums["change"], sums["new"], strict=True):
+        rest, pollutant = divmod(int(value), n_pollutants)
+        year, region = divmod(rest, n_regions)
+        key = (int(year_labels[year]), str(region_labels[region]), str(pollutant_labels[pollutant]))
+        out[key] = (float(c), float(n))
+    return out
 
 
 def _summary(
@@ -825,27 +1128,45 @@ def _summary(
     policy_emissions: pd.DataFrame,
     baseline_emissions: pd.DataFrame,
     terminals: pd.DataFrame,
-    diverted: object,
+    flows: pd.DataFrame,
+    leakage: LeakageMatrix,
     jobs: pd.DataFrame,
     costs: pd.DataFrame,
     caps: pd.DataFrame,
     payments: pd.DataFrame,
     indicators: dict[int, dict[str, float]],
 ) -> dict[str, object]:
-    flows = diverted.flows  # type: ignore[attr-defined]
-    leakage = diverted.leakage  # type: ignore[attr-defined]
+    # every sum once, by year (the same sums, in the same order, as year by year)
+    policy_sums = _sums(policy_emissions, ["year", "pollutant"], "mass_tonnes")
+    baseline_sums = _sums(baseline_emissions, ["year", "pollutant"], "mass_tonnes")
+    leak = _leakage_sums(leakage)
+
+    def totals(sums: dict[tuple[object, ...], float], year: int) -> dict[str, float]:
+        return {p: round(sums.get((year, p), 0.0), 6) for p in SUMMARY_POLLUTANTS}
+
+    def leg_sums(year: int, region: str, part: int) -> dict[str, float]:
+        return {str(k[2]): v[part] for k, v in leak.items() if k[0] == year and k[1] == region}
+
+    def by_year(frame: pd.DataFrame) -> dict[object, pd.DataFrame]:
+        return dict(iter(frame.groupby("year", sort=False))) if len(frame) else {}
+
+    terminals_by_year = by_year(terminals)
+    flows_by_year = by_year(flows)
+    jobs_by_year = by_year(jobs[jobs["region"] == "regional"]) if len(jobs) else {}
+    costs_by_year = by_year(costs)
+    payments_by_year = by_year(payments)
+    complex_by_year = by_year(caps[caps["scope"] == "complex"]) if len(caps) else {}
     per_year = []
     for year in scenario.years:
-        rows = terminals[terminals["year"] == year]
-        year_flows = flows[flows["year"] == year] if len(flows) else flows
-        year_leak = leakage[leakage["year"] == year] if len(leakage) else leakage
-        regional = _totals(policy_emissions, year)
-        new_regional = _leg_sums(year_leak, region="regional", column="new_tonnes")
+        rows = terminals_by_year.get(year, terminals.iloc[:0])
+        year_flows = flows_by_year.get(year, flows.iloc[:0])
+        regional = totals(policy_sums, year)
+        new_regional = leg_sums(year, "regional", 1)
         regional = {p: round(v + new_regional.get(p, 0.0), 6) for p, v in regional.items()}
-        baseline = _totals(baseline_emissions, year)
-        elsewhere = _leg_sums(year_leak, region="elsewhere", column="change_tonnes")
+        baseline = totals(baseline_sums, year)
+        elsewhere = leg_sums(year, "elsewhere", 0)
         net_co2e = regional["co2e"] - baseline["co2e"] + elsewhere.get("co2e", 0.0)
-        complex_caps = caps[(caps["year"] == year) & (caps["scope"] == "complex")]
+        complex_caps = complex_by_year.get(year, caps.iloc[:0])
         cap_tonnes = {
             p: (
                 round(
@@ -856,10 +1177,10 @@ def _summary(
             )
             for p in SUMMARY_POLLUTANTS
         }
-        year_jobs = jobs[(jobs["year"] == year) & (jobs["region"] == "regional")]
-        year_costs = costs[costs["year"] == year] if len(costs) else costs
+        year_jobs = jobs_by_year.get(year, jobs.iloc[:0])
+        year_costs = costs_by_year.get(year, costs.iloc[:0])
         measures_cost = float(year_costs["cost_usd"].sum()) if len(year_costs) else 0.0
-        year_payments = payments[payments["year"] == year] if len(payments) else payments
+        year_payments = payments_by_year.get(year, payments.iloc[:0])
         paid = (
             {str(k): float(v) for k, v in year_payments.groupby("kind")["usd"].sum().items()}
             if len(year_payments)
@@ -933,10 +1254,3 @@ def _summary(
             ],
         },
     }
-
-
-def _leg_sums(leakage: pd.DataFrame, *, region: str, column: str) -> dict[str, float]:
-    if leakage.empty or column not in leakage:
-        return {}
-    mine = leakage[leakage["region"] == region]
-    return {str(k): float(v) for k, v in mine.groupby("pollutant")[column].sum().items()}

@@ -8,7 +8,7 @@ its source, and may correlate them::
         forecast.teu_growth_per_year: {dist: triangular, low: 0.005, mode: 0.018, high: 0.03,
                                        source: "..."}
         technology.capital_cost_scale: {dist: lognormal, median: 1.0, sigma: 0.3, source: "..."}
-        diversion.beta_cost: {dist: normal, mean: -0.0009, sd: 0.0002, source: "..."}
+        diversion.beta_cost_per_usd: {dist: normal, mean: -0.0009, sd: 0.0002, source: "..."}
         caps.0.pct_below: {dist: uniform, low: 40, high: 60, source: "..."}
         economy.jobs_per_1000_teu: {dist: choice, values: [8, 11.87, 14], source: "..."}
       correlations:
@@ -29,6 +29,13 @@ Dask cluster), and summarises: per-draw results, the 5/50/95 % quantiles of ever
 figure by year, the probability that each terminal's cap binds before the end of each
 month, and a sensitivity ranking (Spearman rank correlation of each parameter with each
 output).
+
+A draw costs little because everything that does not depend on its values is computed
+once and kept, keyed by content (:mod:`portcap.engine`): the observed inventories and two
+anchor projections per year (a draw's growth is interpolated between them), the
+clean-technology option plans, the port-choice and routing tables of the diversion. On
+Dask those inventories are built first, one task each, spread over the workers, and handed
+to the tasks of draws that need them.
 """
 
 from __future__ import annotations
@@ -341,7 +348,14 @@ def _draw_rows(draw: int, scenario_json: str) -> tuple[list[dict[str, Any]], lis
     return rows, binding
 
 
-def _run_chunk(chunk: list[tuple[int, str]]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def _run_chunk(
+    chunk: list[tuple[int, str]], *inventories: tuple[tuple[str, ...], pd.DataFrame]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run a chunk of draws (in a worker), with the inventories built for them elsewhere."""
+    from portcap import engine
+
+    # content-keyed: used only for the activity set, years and parameters they were made from
+    engine.import_projections(dict(inventories))
     rows: list[dict[str, Any]] = []
     binding: list[dict[str, Any]] = []
     for draw, scenario_json in chunk:
@@ -349,6 +363,17 @@ def _run_chunk(chunk: list[tuple[int, str]]) -> tuple[list[dict[str, Any]], list
         rows += more_rows
         binding += more_binding
     return rows, binding
+
+
+def _inventory_keys(chunk: list[tuple[int, str]]) -> list[tuple[str, ...]]:
+    """Keys of the observed and projected inventories the draws of a chunk need."""
+    from portcap import engine
+
+    keys: dict[tuple[str, ...], None] = {}
+    for _, scenario_json in chunk:
+        scenario = Scenario.model_validate_json(scenario_json)
+        keys.update(dict.fromkeys(engine.projection_keys(scenario)))
+    return list(keys)
 
 
 def run_ensemble(
@@ -376,7 +401,8 @@ def run_ensemble(
     scheduler : str, optional
         None: run the draws one after the other in this process; ``"local"``: a Dask
         ``LocalCluster`` of worker processes on this machine; otherwise the address of a
-        Dask scheduler (``tcp://host:8786``).
+        Dask scheduler (``tcp://host:8786``). On Dask, the inventories the draws need are
+        built once, in parallel, and sent to the workers that run the draws.
     chunk_size : int, optional
         Draws per task (default: spread the draws evenly over the workers).
     progress : callable, optional
@@ -437,7 +463,16 @@ def _run_on_dask(
     chunk_size: int | None,
     progress: Callable[[int], None] | None,
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Run the draws on Dask: the inventories first, one task each, then the draws.
+
+    Every inventory the draws need (observed years, anchor projections of every year) is
+    built once, by one task, in parallel on the workers; each chunk of draws then receives
+    the ones it needs as inputs (Dask moves them between workers), so no worker builds an
+    inventory another has built.
+    """
     from dask.distributed import Client, LocalCluster, as_completed
+
+    from portcap import engine
 
     cluster = LocalCluster(processes=True, dashboard_address=None) if scheduler == "local" else None
     client = Client(cluster if cluster is not None else scheduler)
@@ -445,12 +480,17 @@ def _run_on_dask(
         workers = max(len(client.scheduler_info().get("workers", {})), 1)
         size = chunk_size or max(1, math.ceil(len(jobs) / workers))
         chunks = [jobs[i : i + size] for i in range(0, len(jobs), size)]
-        futures = client.map(_run_chunk, chunks, pure=False)
+        needs = [_inventory_keys(chunk) for chunk in chunks]
+        keys = list(dict.fromkeys(key for need in needs for key in need))
+        built = dict(zip(keys, client.map(engine.build_projection, keys, pure=False), strict=True))
+        futures = [
+            client.submit(_run_chunk, chunk, *(built[key] for key in need), pure=False)
+            for chunk, need in zip(chunks, needs, strict=True)
+        ]
         rows: list[dict[str, Any]] = []
         binding: list[dict[str, Any]] = []
         done = 0
-        for future, chunk in zip(as_completed(futures), range(len(chunks)), strict=True):
-            del chunk
+        for future in as_completed(futures):
             more_rows, more_binding = future.result()
             rows += more_rows
             binding += more_binding

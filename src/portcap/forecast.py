@@ -540,6 +540,8 @@ def teu_demand(
     parameters = parameters or ForecastParameters()
     base = _base_year(activity_set, base_year)
     table = activity_set.tables["parameters"]
+    teu_rows = table[table["parameter"] == "teu"]
+    port_shares: dict[str, pd.Series] = {}  # the same for every year
     frames: list[pd.DataFrame] = []
     for year in sorted({int(y) for y in years}):
         if year > base:
@@ -551,13 +553,14 @@ def teu_demand(
                 f"year {year} is before the base year {base} and not in the activity set; "
                 f"available years: {', '.join(str(y) for y in activity_set.years)}"
             )
-        rows = table[(table["year"] == source_year) & (table["parameter"] == "teu")]
+        rows = teu_rows[teu_rows["year"] == source_year]
         for port, teu in zip(rows["port"], rows["value"], strict=True):
             if port not in PORTS:
                 continue
-            shares = activity_set.terminal_shares(str(port))
-            if shares.empty:
-                shares = pd.Series([1.0], index=[OTHER])
+            if port not in port_shares:
+                shares = activity_set.terminal_shares(str(port))
+                port_shares[port] = shares if len(shares) else pd.Series([1.0], index=[OTHER])
+            shares = port_shares[port]
             frames.append(
                 pd.DataFrame(
                     {

@@ -21,6 +21,7 @@ first and the factors applied once per group, which is exact and fast.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -174,6 +175,7 @@ def ogv_emissions(
     vessels: pd.DataFrame,
     *,
     method: ShipMethod | None = None,
+    grid_deg: float | None = None,
 ) -> ShipEmissions:
     """Emissions of ocean-going vessels from activity records.
 
@@ -192,6 +194,12 @@ def ogv_emissions(
         filled``.
     method : ShipMethod, optional
         Power and BSFC methods, GWP set, sulfur levels, shore-power timing.
+    grid_deg : float, optional
+        Also split the emissions by cells of a longitude-latitude grid of this size [deg]
+        (the activity then needs ``latitude_deg`` and ``longitude_deg``, the position of
+        each record): the table gains ``cell_lat_deg`` and ``cell_lon_deg``, the centre of
+        the record's cell (:func:`grid_cell_centre_deg`). Summed over the cells, the
+        emissions are those without the grid.
 
     Returns
     -------
@@ -209,6 +217,14 @@ def ogv_emissions(
     method = method or ShipMethod()
     factors.check_choice(method.bsfc_method, ("base", "load_dependent"), "bsfc_method")
     frame = _as_polars(activity)
+    if grid_deg is not None:
+        if not 0 < grid_deg <= 10:
+            msg = f"grid_deg must lie in (0, 10] degrees, got {grid_deg}"
+            raise ValueError(msg)
+        missing = {"latitude_deg", "longitude_deg"} - set(frame.columns)
+        if missing:
+            msg = f"a gridded inventory needs the activity's {', '.join(sorted(missing))}"
+            raise ValueError(msg)
     fleet = vessels.sort_values("mmsi").reset_index(drop=True)
     fleet_mmsi = fleet["mmsi"].to_numpy(dtype=np.int64)
     mmsi = frame["mmsi"].cast(pl.Int64).to_numpy()
@@ -253,6 +269,13 @@ def ogv_emissions(
     terminal_code, terminal_labels = _codes(
         frame["terminal"] if "terminal" in frame.columns else pl.Series([None] * len(row))
     )
+    cell_keys: list[tuple[npt.NDArray[np.int64], int, int]] = []
+    if grid_deg is not None:
+        cells = [
+            np.floor(frame[c].cast(pl.Float64).to_numpy() / grid_deg).astype(np.int64)
+            for c in ("latitude_deg", "longitude_deg")
+        ]
+        cell_keys = [(c, -int(c.min()), int(c.max() - c.min()) + 1) for c in cells]
 
     # one integer per group (built in place), then group codes 0..g-1
     day0 = int(day.min())
@@ -264,6 +287,7 @@ def ogv_emissions(
         (in_eca, 0, 2),
         (low_load, 0, 2),
         (shore, 0, 2),
+        *cell_keys,
     ):
         key *= size
         key += values
@@ -322,9 +346,26 @@ def ogv_emissions(
             **sums,
         }
     )
+    if grid_deg is not None:
+        for name, (cell, _offset, _size) in zip(_CELL_COLUMNS, cell_keys, strict=True):
+            grouped[name] = grid_cell_centre_deg(cell[first], grid_deg)
     hours = grouped.groupby(["mmsi", "mode"], as_index=False).agg(hours=("duration_h", "sum"))
     emissions = _group_emissions(grouped[grouped["mode"] != "none"], vessels, method)
     return ShipEmissions(emissions, hours)
+
+
+_CELL_COLUMNS = ("cell_lat_deg", "cell_lon_deg")
+
+
+def grid_cell_centre_deg(cell: npt.ArrayLike, grid_deg: float) -> npt.NDArray[np.float64]:
+    """Return the centre of grid cells numbered ``floor(coordinate / grid_deg)`` [deg].
+
+    Examples
+    --------
+    >>> grid_cell_centre_deg([-11868, 3374], 0.01).round(3).tolist()
+    [-118.675, 33.745]
+    """
+    return (np.asarray(cell, dtype=float) + 0.5) * grid_deg
 
 
 def _group_emissions(
@@ -378,22 +419,34 @@ def _group_emissions(
                 {
                     "engine": engine,
                     "engine_type": engine_types[engine],
-                    "fuel": np.asarray(
-                        ships.fuel_for_location(engine_types[engine], in_eca, engine=engine),
-                        dtype=object,
-                    ),
                     "tier": tiers[engine],
                     "sulfur_pct_mass": sulfur,
+                    "in_eca": in_eca,
                 }
             )
             for engine in ENGINES
         ],
         ignore_index=True,
     )
+    # the default fuel of each (engine, engine type, ECA or not), looked up once each
+    fuel = _per_distinct(
+        lambda rows: np.asarray(
+            ships.fuel_for_location(
+                rows["engine_type"].to_numpy(dtype=object),
+                rows["in_eca"].to_numpy(dtype=bool),
+                engine=rows["engine"].to_numpy(dtype=object),
+            ),
+            dtype=object,
+        ),
+        keys[["engine", "engine_type", "in_eca"]],
+    )
+    keys.insert(2, "fuel", fuel)
+    keys = keys.drop(columns="in_eca")
     ef = _factors_for_keys(keys, method.gwp_set)
     engines: list[pd.DataFrame] = []
     for position, engine in enumerate(ENGINES):
-        block = groups[["mmsi", "date", "mode", "terminal"]].copy()
+        cell_columns = [c for c in _CELL_COLUMNS if c in groups.columns]
+        block = groups[["mmsi", "date", "mode", "terminal", *cell_columns]].copy()
         block["engine"] = engine
         block["energy_kwh"] = energies[engine]
         rows = slice(position * n, (position + 1) * n)
@@ -406,31 +459,49 @@ def _group_emissions(
         engines.append(block)
     wide = pd.concat(engines, ignore_index=True)
     wide = wide[wide["energy_kwh"] > 0]
-    long = wide.melt(
-        id_vars=["mmsi", "date", "mode", "terminal", "engine", "energy_kwh"],
-        value_vars=list(POLLUTANTS),
-        var_name="pollutant",
-        value_name="mass_kg",
-    )
-    long = long.groupby(
-        ["mmsi", "date", "mode", "engine", "terminal", "pollutant"],
-        as_index=False,
-        dropna=False,
-        sort=True,
-    ).agg(energy_kwh=("energy_kwh", "sum"), mass_kg=("mass_kg", "sum"))
-    long = long.merge(
-        vessels[["mmsi", "ship_type", "size_value", "size_unit", "filled"]],
-        on="mmsi",
-        how="left",
-        validate="m:1",
-    )
-    return long[list(SHIP_EMISSIONS_COLUMNS) + ["ship_type", "size_value", "size_unit", "filled"]]
+    return _tidy_emissions(wide, vessels)
+
+
+def _tidy_emissions(wide: pd.DataFrame, vessels: pd.DataFrame) -> pd.DataFrame:
+    """Sum the wide records by vessel, day, mode, engine and terminal; one row per pollutant.
+
+    The sums are taken on the wide table (one column per pollutant), then each group is
+    repeated once per pollutant in sorted order. This is the group-by of the long table
+    (sorted by ``mmsi, date, mode, engine, terminal, pollutant``) without building it:
+    each sum adds the same values in the same order (pandas' compensated group sum), so
+    the numbers are the same to the last bit, and the vessel columns are taken by
+    position instead of merged.
+    """
+    keys = ["mmsi", "date", "mode", "engine", "terminal"]
+    keys += [c for c in _CELL_COLUMNS if c in wide.columns]
+    sums = wide.groupby(keys, as_index=False, dropna=False, sort=True)[
+        ["energy_kwh", *POLLUTANTS]
+    ].sum()
+    order = sorted(POLLUTANTS)
+    n_groups, n_pollutants = len(sums), len(order)
+    rows = np.repeat(np.arange(n_groups), n_pollutants)
+    extra = ["ship_type", "size_value", "size_unit", "filled"]
+    position = pd.Index(vessels["mmsi"]).get_indexer(sums["mmsi"])
+    if (position < 0).any() or not vessels["mmsi"].is_unique:
+        # not reached from ogv_emissions (records of unknown vessels are dropped first)
+        found = sums[["mmsi"]].merge(vessels[["mmsi", *extra]], on="mmsi", how="left")
+        vessel_columns = found[extra]
+    else:
+        vessel_columns = vessels[extra].take(position)
+    long = sums[keys].take(rows).reset_index(drop=True)
+    long["pollutant"] = pd.Series(np.tile(np.array(order, dtype=object), n_groups))
+    long["energy_kwh"] = np.repeat(sums["energy_kwh"].to_numpy(dtype=float), n_pollutants)
+    long["mass_kg"] = sums[order].to_numpy(dtype=float).ravel()
+    for column in extra:
+        long[column] = vessel_columns[column].take(rows).reset_index(drop=True)
+    cells = [c for c in _CELL_COLUMNS if c in long.columns]
+    return long[list(SHIP_EMISSIONS_COLUMNS) + extra + cells]
 
 
 def _power_by_mode(groups: pd.DataFrame, power_method: str) -> pd.DataFrame:
     """Auxiliary and boiler power of each group, looked up once per (type, size, mode)."""
     columns = ["ship_type", "size_value", "mode"]
-    distinct = groups[columns].drop_duplicates().reset_index(drop=True)
+    distinct, inverse = _distinct_rows(groups[columns])
     distinct["auxiliary_kw"] = np.asarray(
         ships.auxiliary_power_kw(
             distinct["ship_type"], distinct["size_value"], distinct["mode"], method=power_method
@@ -443,20 +514,46 @@ def _power_by_mode(groups: pd.DataFrame, power_method: str) -> pd.DataFrame:
         ),
         dtype=float,
     )
-    merged = groups[columns].merge(distinct, on=columns, how="left", validate="m:1")
+    merged = distinct[["auxiliary_kw", "boiler_kw"]].take(inverse)
     merged.index = groups.index
-    return merged[["auxiliary_kw", "boiler_kw"]]
+    return merged
 
 
 def _factors_for_keys(keys: pd.DataFrame, gwp_set: str) -> pd.DataFrame:
     """Emission factors for many rows, looked up once per distinct key combination."""
-    columns = list(keys.columns)
-    distinct = keys.drop_duplicates().reset_index(drop=True)
+    distinct, inverse = _distinct_rows(keys)
     ef = ships.emission_factors_g_per_kwh(distinct, gwp_set=gwp_set)
-    table = pd.concat([distinct, ef], axis=1)
-    merged = keys.merge(table, on=columns, how="left", validate="m:1")
+    merged = ef[list(POLLUTANTS)].take(inverse)
     merged.index = keys.index
-    return merged[list(POLLUTANTS)]
+    return merged
+
+
+def _distinct_rows(frame: pd.DataFrame) -> tuple[pd.DataFrame, npt.NDArray[np.intp]]:
+    """Distinct rows of ``frame`` in order of first appearance, and each row's distinct row.
+
+    ``frame.drop_duplicates()`` (missing values equal to each other, as there) with a
+    fresh index, and the inverse: ``distinct.take(inverse)`` gives ``frame``'s values.
+    A join back on the key columns is what this replaces: look-ups run once per distinct
+    key and are taken back by position.
+    """
+    n_rows = len(frame)
+    code = np.zeros(n_rows, dtype=np.int64)
+    for column in frame.columns:
+        values, uniques = pd.factorize(frame[column], use_na_sentinel=False)
+        code = pd.factorize(code * len(uniques) + values)[0].astype(np.int64)
+    # pandas.factorize numbers in order of first appearance
+    first = np.full(int(code.max()) + 1 if n_rows else 0, n_rows, dtype=np.intp)
+    np.minimum.at(first, code, np.arange(n_rows, dtype=np.intp))
+    distinct = frame.iloc[first].reset_index(drop=True)
+    return distinct, code.astype(np.intp)
+
+
+def _per_distinct(
+    function: Callable[[pd.DataFrame], npt.NDArray[Any]], frame: pd.DataFrame
+) -> npt.NDArray[Any]:
+    """``function(frame)`` for a row-wise ``function``, evaluated once per distinct row."""
+    distinct, inverse = _distinct_rows(frame)
+    return np.asarray(function(distinct))[inverse]
 
 
 def _empty_emissions() -> pd.DataFrame:

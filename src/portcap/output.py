@@ -40,8 +40,8 @@ def write_ships_run(
         From :func:`portcap.engine.run_ships` (which wrote the quarantine already).
     out : str or Path
         Emissions file; the others go beside it as ``<stem>.vessels.csv``,
-        ``<stem>.gaps.csv`` (AIS gaps too long to bridge, if any) and
-        ``<stem>.summary.json``.
+        ``<stem>.gaps.csv`` (AIS gaps too long to bridge, if any), ``<stem>.grid.csv``
+        (emissions by grid cell, with ``grid_deg``) and ``<stem>.summary.json``.
     file_format : {'csv', 'parquet', 'json'}, optional
         Format of the emissions file (default: from the extension, else CSV).
 
@@ -63,6 +63,8 @@ def write_ships_run(
         written["quarantine"] = run.quarantine_path
     if run.cut_gaps is not None and run.cut_gaps.height:
         written["cut gaps"] = write_table(run.cut_gaps, Path(f"{stem}.gaps.csv"))
+    if run.gridded is not None:
+        written["grid"] = write_table(run.gridded, Path(f"{stem}.grid.csv"))
     summary_path = Path(f"{stem}.summary.json")
     summary_path.write_text(json.dumps(ships_summary(run), indent=2, sort_keys=True) + "\n")
     written["summary"] = summary_path

@@ -175,3 +175,16 @@ def test_compare_and_uncertainty_pages_run_and_show_results(
     assert _charts_drawn(page) >= 3
     page.screenshot(path=artefacts / "dashboard-compare.png", full_page=True)
     log.assert_clean()
+
+
+def test_inventory_page_draws_the_ais_grid(
+    server: _Server, logged_page: tuple[Page, Any], artefacts: Path
+) -> None:
+    page, log = logged_page
+    page.goto(server.url + "/inventory?year=2031&pollutant=nox")
+    page.click("#run-ais")
+    page.wait_for_url(re.compile(r"/inventory#ais$"), timeout=RUN_TIMEOUT_S * 1000)
+    page.wait_for_selector("#ais-map .js-plotly-plot")
+    assert _charts_drawn(page) >= 4
+    page.screenshot(path=artefacts / "dashboard-inventory.png", full_page=True)
+    log.assert_clean()

@@ -138,3 +138,61 @@ def test_binding_date_of_an_uneven_profile() -> None:
     # half the year's activity is reached late in the year when activity grows
     assert binding_date(profile, 0.5) > "2031-08-01"
     assert binding_date(profile, 1.0) is None
+
+
+def test_binding_cap_names_the_cap_that_bound() -> None:
+    emissions = _emissions({"POLB_A": 300.0, "POLB_B": 100.0, "POLB_C": 10.0})
+    teu = pd.DataFrame(
+        {"port": "POLB", "terminal": ["POLB_A", "POLB_B", "POLB_C"], "teu": [3e6, 1e6, 1e5]}
+    )
+    caps = _caps(
+        [
+            ("terminal", "POLB_A", 200.0),
+            ("terminal", "POLB_B", 150.0),
+            ("terminal", "POLB_C", 50.0),
+            ("complex", "complex", 250.0),
+        ]
+    )
+    result = apply_caps(emissions, teu, caps, FLAT).terminals.set_index("terminal")
+    # A is cut by its own cap first; B and C only by the complex cap (260 t > 250 t)
+    assert result.loc["POLB_A", "binding_cap"] == "terminal POLB_A nox"
+    assert result.loc["POLB_B", "binding_cap"] == "complex complex nox"
+    assert result.loc["POLB_C", "binding_cap"] == "complex complex nox"
+    loose = apply_caps(emissions, teu, _caps([("complex", "complex", 1e6)]), FLAT).terminals
+    assert loose["binding_cap"].isna().all()
+
+
+def test_measures_of_one_source_cut_its_rows_together_and_carry_over_between_caps() -> None:
+    emissions = pd.DataFrame(
+        {
+            "year": 2031,
+            "port": "POLB",
+            "terminal": "POLB_A",
+            "source": "truck",
+            "mode": ["drayage", "idle"],
+            "engine": "diesel",
+            "pollutant": "nox",
+            "mass_tonnes": [60.0, 40.0],
+        }
+    )
+    options = pd.DataFrame(
+        {
+            "port": "POLB",
+            "terminal": "POLB_A",
+            "measure": ["cheap", "dear"],
+            "source": "truck",
+            "pollutant": "nox",
+            "reduction_tonnes": [30.0, 20.0],
+            "cost_usd": [30_000.0, 100_000.0],
+        }
+    )
+    caps = _caps([("terminal", "POLB_A", 80.0), ("complex", "complex", 60.0)])
+    outcome = apply_caps(emissions, TEU, caps, FLAT, options=options)
+    # the terminal cap takes 'cheap' in part (20 of 30 t); the complex cap takes the rest of
+    # it (10 t) and half of 'dear' (10 t): 40 t from the truck rows, in proportion to them
+    taken = outcome.measures.set_index("measure")["share_taken"]
+    assert taken["cheap"] == pytest.approx(1.0)
+    assert taken["dear"] == pytest.approx(0.5)
+    assert outcome.emissions["mass_tonnes"].tolist() == pytest.approx([36.0, 24.0])
+    assert outcome.terminals["teu_turned_away"].iloc[0] == pytest.approx(0.0, abs=1e-6)
+    assert outcome.measures["cost_usd"].sum() == pytest.approx(30_000 + 50_000)

@@ -329,3 +329,46 @@ def test_every_value_is_sourced() -> None:
     measures = measure_table()
     assert len(measures) == len(set(measures["measure"])) >= 10
     assert set(technology.QUANTITIES) >= {"capital_cost_usd_per_unit", "reduction_fraction"}
+
+
+@pytest.fixture(scope="module")
+def inventory_2023() -> pd.DataFrame:
+    return port_inventory(2023).emissions
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    [
+        TechnologyParameters(),
+        TechnologyParameters(capital_cost_scale=1.7, availability_scale=0.6, discount_rate=0.07),
+        TechnologyParameters(cap_pollutant="pm25", measures=("ze_drayage_truck", "ze_forklift")),
+    ],
+)
+def test_a_plan_prices_other_masses_of_its_rows_as_a_fresh_computation(
+    inventory_2023: pd.DataFrame, parameters: TechnologyParameters
+) -> None:
+    # the plan is kept for every draw of an ensemble: it must hold no masses (a stale plan
+    # would price the masses of the table it was made from)
+    plan = technology.option_plan(inventory_2023)
+    rng = np.random.default_rng(5)
+    other = inventory_2023.assign(
+        mass_tonnes=inventory_2023["mass_tonnes"] * rng.uniform(0.0, 3.0, len(inventory_2023))
+    )
+    other.loc[other.index[::7], "mass_tonnes"] = 0.0
+    for table in (inventory_2023, other):
+        from_plan = technology.options_from_plan(
+            plan, table["mass_tonnes"].to_numpy(), year=2031, parameters=parameters
+        )
+        pd.testing.assert_frame_equal(
+            from_plan, abatement_options(table, year=2031, parameters=parameters)
+        )
+    fresh = abatement_options(other, year=2031, parameters=parameters)
+    assert not fresh["reduction_tonnes"].equals(
+        abatement_options(inventory_2023, year=2031, parameters=parameters)["reduction_tonnes"]
+    )
+
+
+def test_a_plan_needs_one_mass_per_row(inventory_2023: pd.DataFrame) -> None:
+    plan = technology.option_plan(inventory_2023)
+    with pytest.raises(ValueError, match="one value per row"):
+        technology.options_from_plan(plan, np.ones(3), year=2031)

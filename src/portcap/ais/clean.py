@@ -17,12 +17,13 @@ Everything is vectorised polars; the only loop is over rounds of the jump filter
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 import polars as pl
 
 from portcap.ais.schema import (
@@ -430,26 +431,16 @@ def _window_of(
     ``rows(index)`` returns the active reports at the row indices ``index`` (with
     ``mmsi`` and the track columns), ``mmsi(index)`` only their MMSI.
     """
-
-    def around(reach: int) -> pl.Series:
-        return (
-            touched.to_frame("i")
-            .select(
-                (pl.col("i").cast(pl.Int64) + pl.int_ranges(-reach, reach + 1)).explode().alias("i")
-            )
-            .filter(pl.col("i").is_between(0, n_rows - 1))
-            .to_series()
-            .unique()
-            .sort()
-            .cast(pl.UInt32)
-        )
-
-    context = around(_CONTEXT_REACH)
-    core = around(_CORE_REACH)
+    centres = np.sort(touched.to_numpy().astype(np.int64))
+    context_index = _union_of_ranges(centres, _CONTEXT_REACH, n_rows)
+    core_index = _union_of_ranges(centres, _CORE_REACH, n_rows)
+    in_core = np.zeros(len(context_index), dtype=bool)
+    in_core[np.searchsorted(context_index, core_index)] = True  # the core is in the context
+    context = pl.Series(context_index, dtype=pl.UInt32)
     previous_mmsi = mmsi((context.cast(pl.Int64) - 1).clip(0).cast(pl.UInt32)).alias("previous")
     window = rows(context).with_columns(
         _index=context,
-        _core=context.is_in(core.implode()),
+        _core=pl.Series(in_core),
         _first=(context == 0) | (previous_mmsi != mmsi(context)),
     )
     index, mmsi_col = pl.col("_index"), pl.col("mmsi")
@@ -458,6 +449,23 @@ def _window_of(
         .fill_null(True)
         .cum_sum()
     )
+
+
+def _union_of_ranges(
+    centres: npt.NDArray[np.int64], reach: int, n_rows: int
+) -> npt.NDArray[np.int64]:
+    """Sorted distinct rows within ``reach`` of the sorted ``centres``, inside ``[0, n_rows)``.
+
+    The ranges ``[c - reach, c + reach]`` of sorted centres have sorted ends, so each
+    adds the rows after the end of the one before it: no sort or hash of the rows.
+    """
+    low = np.clip(centres - reach, 0, None)
+    high = np.clip(centres + reach, None, n_rows - 1)
+    previous_high = np.concatenate(([-1], np.maximum.accumulate(high)[:-1]))
+    start = np.maximum(low, previous_high + 1)
+    count = np.clip(high - start + 1, 0, None)
+    offset = np.cumsum(count) - count
+    return np.repeat(start - offset, count) + np.arange(int(count.sum()), dtype=np.int64)
 
 
 def _jump_drops(
@@ -572,12 +580,13 @@ def _jump_drops_windowed(
     :func:`_jump_drops` scores every report in its first round. A report's scores only
     depend on the reports up to four before and six after it (see :func:`_jump_round`),
     and a report can only be flagged, an outlier or dropped when it or the next report
-    is a jump, so here the first round finds the jumps with :func:`_jump_legs` on slices
-    of ``chunk_rows`` reports (each with the report before it) and scores only the
-    windows around them, exactly as the later rounds of :func:`_jump_drops` do. Windows
-    are scored for at most ``chunk_rows // (2 * _CONTEXT_REACH + 1)`` touched reports
-    at a time; a report in the core of two windows is scored the same in both, and
-    counted once.
+    is a jump, so here the first round finds the jumps (a screen in numpy over slices of
+    ``chunk_rows`` reports, :func:`_screen_candidates`, then the exact legs of
+    :func:`_jump_legs` for the candidates) and scores only the windows around them,
+    exactly as the later rounds of :func:`_jump_drops` do. Windows are scored for groups
+    of touched reports whose windows hold at most about ``chunk_rows`` reports
+    (:func:`_window_groups`); a report in the core of two windows is scored the same in
+    both, and counted once.
     """
     limit = {"limit_kn": max_implied_speed_kn, "min_distance_nmi": min_distance_nmi}
     columns = table.select("mmsi", "latitude_deg", "longitude_deg", "timestamp")
@@ -592,48 +601,33 @@ def _jump_drops_windowed(
     def mmsi(index: pl.Series) -> pl.Series:
         return columns.get_column("mmsi").gather(active.gather(index))
 
-    # Round 0: the jumps, slice by slice: the screen of _jump_legs in one pass over the
-    # slice (with the report before it), the exact legs for its candidates only.
-    screen = _jump_candidate(**limit)
+    # Round 0: the jumps. A screen in numpy over slices of the reports finds the legs
+    # that may be jumps (a superset, see _screen_candidates); the exact legs of
+    # _jump_legs are computed for those only.
+    candidates = _screen_candidates(
+        columns, None if members is None else members.to_numpy(), chunk_rows=chunk_rows, **limit
+    )
     jumps: list[pl.Series] = []
-    for start in range(0, active.len(), chunk_rows):
-        first = max(start - 1, 0)
-        end = min(start + chunk_rows, active.len())
-        part = (
-            columns.slice(first, end - first)
-            if members is None
-            else columns[active.slice(first, end - first)]
-        )
-        candidates = (
-            part.lazy()
-            .select(_track_exprs())
-            .with_columns(_segment=pl.col("mmsi"))
-            .select(screen.arg_true().cast(pl.UInt32))
-            .collect()
-            .to_series()
-        )
-        candidates = candidates.filter(candidates + first >= start)
-        if candidates.len() == 0:
-            continue
-        pairs = _track_columns(part[pl.concat([candidates - 1, candidates])])
-        back = pl.int_range(candidates.len(), dtype=pl.UInt32, eager=True)
-        distance, speed = _legs(pairs, back, back + candidates.len())
+    for start in range(0, candidates.len(), chunk_rows):
+        ahead = candidates.slice(start, chunk_rows)
+        pairs = rows(pl.concat([ahead - 1, ahead]))
+        back = pl.int_range(ahead.len(), dtype=pl.UInt32, eager=True)
+        distance, speed = _legs(pairs, back, back + ahead.len())
         is_jump = (speed > max_implied_speed_kn) & (distance > min_distance_nmi)
-        jumps.append((candidates + first).filter(is_jump))
+        jumps.append(ahead.filter(is_jump))
     touched = pl.concat(jumps) if jumps else pl.Series(dtype=pl.UInt32)
 
-    group = max(chunk_rows // (2 * _CONTEXT_REACH + 1), 1)
     dropped: list[pl.DataFrame] = []
     for round_number in range(max_rounds + 1):
         if touched.len() == 0:
             break
         scored = [
             _jump_round(
-                _window_of(active.len(), touched.slice(at, group), rows=rows, mmsi=mmsi),
+                _window_of(active.len(), group, rows=rows, mmsi=mmsi),
                 **limit,
                 final=round_number == max_rounds,
             ).filter(pl.col("_flagged") | pl.col("_outlier"))
-            for at in range(0, touched.len(), group)
+            for group in _window_groups(touched, chunk_rows)
         ]
         events = pl.concat(scored).unique("_index", keep="first").sort("_index")
         if events.height == 0:
@@ -657,6 +651,83 @@ def _jump_drops_windowed(
     if not dropped:
         return pl.DataFrame(schema={"_row": pl.UInt32, "implied_speed_kn": pl.Float64})
     return pl.concat(dropped)
+
+
+# The screen's margin for rounding: the exact legs are computed from radians and float
+# hours, the screen from degrees and integer microseconds; a margin of 0.1 % keeps the
+# screen a superset of the exact test whatever the last digits (it only lets a few more
+# legs through to the exact test).
+_SCREEN_MARGIN = 0.999
+# Nautical miles per degree of great circle (the mean Earth radius in nmi times pi/180).
+_NMI_PER_DEG = EARTH_MEAN_RADIUS_NMI * np.pi / 180.0
+
+
+def _screen_candidates(
+    columns: pl.DataFrame,
+    members: npt.NDArray[np.uint32] | None,
+    *,
+    limit_kn: float,
+    min_distance_nmi: float,
+    chunk_rows: int,
+) -> pl.Series:
+    r"""Positions (in the reports) of the legs from the report before that may be jumps.
+
+    The reports are the rows ``members`` of ``columns`` (``mmsi``, ``latitude_deg``,
+    ``longitude_deg``, ``timestamp``; all rows for ``None``), sorted by mmsi and time.
+    A leg is a candidate when both reports are of one vessel and the bound below exceeds
+    ``min_distance_nmi`` and ``limit_kn`` times its hours, each divided by sqrt(2) (and
+    by the margin). The bound is the flat distance :math:`R\sqrt{\Delta\varphi^2 +
+    \Delta\lambda^2}` (longitude difference across the antimeridian), which is at
+    least the equirectangular distance with either cosine, hence at least
+    :math:`1/\sqrt{2}` of the great-circle distance (see ``_SCREEN``): every leg the
+    exact test of :func:`_jump_legs` finds is a candidate. Worked in slices of
+    ``chunk_rows`` reports, with numpy (no trigonometry).
+    """
+    mmsi = columns.get_column("mmsi").to_numpy()
+    latitude = columns.get_column("latitude_deg").to_numpy()
+    longitude = columns.get_column("longitude_deg").to_numpy()
+    time_us = columns.get_column("timestamp").dt.epoch("us").to_numpy()
+    n_reports = len(mmsi) if members is None else len(members)
+    if not np.isfinite(limit_kn):  # no speed is above an infinite limit
+        return pl.Series(dtype=pl.UInt32)
+    distance_bound = (min_distance_nmi * _SCREEN * _SCREEN_MARGIN / _NMI_PER_DEG) ** 2
+    speed_bound = limit_kn * _SCREEN * _SCREEN_MARGIN / _NMI_PER_DEG / _MICROSECONDS_PER_HOUR
+    found: list[npt.NDArray[np.int64]] = []
+    step = max(chunk_rows, 1)
+    for start in range(0, max(n_reports - 1, 0), step):
+        end = min(start + step + 1, n_reports)  # the slice's legs end at start + 1 .. end - 1
+        if members is None:
+            part = slice(start, end)
+            ids, lat, lon, times = mmsi[part], latitude[part], longitude[part], time_us[part]
+        else:
+            at = members[start:end]
+            ids, lat, lon, times = mmsi[at], latitude[at], longitude[at], time_us[at]
+        dlat = lat[1:] - lat[:-1]
+        dlon = np.abs(lon[1:] - lon[:-1])
+        dlon = np.minimum(dlon, 360.0 - dlon)
+        square = dlat * dlat + dlon * dlon  # [deg^2]
+        reach = speed_bound * (times[1:] - times[:-1]).astype(np.float64)  # [deg]
+        candidate = (ids[1:] == ids[:-1]) & (square > distance_bound) & (square > reach * reach)
+        found.append(np.flatnonzero(candidate) + (start + 1))
+    if not found:
+        return pl.Series(dtype=pl.UInt32)
+    return pl.Series(np.concatenate(found), dtype=pl.UInt32)
+
+
+def _window_groups(touched: pl.Series, chunk_rows: int) -> Iterator[pl.Series]:
+    """Split sorted ``touched`` reports into groups whose windows hold about ``chunk_rows``.
+
+    A touched report adds at most ``2 * _CONTEXT_REACH + 1`` reports to a window, fewer
+    when it is near the touched report before it (the windows overlap), so the window
+    of a group is bounded by the sum of ``min(gap, 2 * _CONTEXT_REACH + 1)`` over it.
+    """
+    width = 2 * _CONTEXT_REACH + 1
+    index = touched.to_numpy().astype(np.int64)
+    added = np.minimum(np.diff(index, prepend=index[:1] - width), width)
+    group = (np.cumsum(added) - 1) // max(chunk_rows, width)
+    bounds = np.flatnonzero(np.diff(group, prepend=-1))
+    for at, end in zip(bounds, [*bounds[1:], len(index)], strict=True):
+        yield touched.slice(int(at), int(end - at))
 
 
 def _check_parameters(

@@ -736,13 +736,14 @@ def _fast_csv_plan(
     Collecting it raises :class:`polars.exceptions.PolarsError` when a value does not
     parse as its column's type, a row has too many fields or the text is not UTF-8; the
     caller then takes the tolerant path. Besides the canonical columns of ``keep`` (in
-    that order), ``source_file`` and ``source_row``, the rows carry ``_time_text`` (the
-    time text, where the file's layout did not parse it), ``_imo_text`` (the IMO text,
-    where it is not ``IMO`` + 7 digits), ``_short`` (null in the header's last column:
-    maybe a short row) and ``_unused`` (to be dropped), resolved by
-    :func:`_settle_fast_flags`. Columns left out of ``keep`` are still parsed with their
-    dtype (so a malformed value still fails the pass), only not returned. With
-    ``has_header=False`` the source holds only data lines, named after ``layout``.
+    that order; ``imo`` aside), ``source_file`` and ``source_row``, the rows carry
+    ``_time_text`` (the time text, where the file's layout did not parse it),
+    ``_imo_raw`` (the IMO text, parsed by :func:`_settle_fast_flags` once per run of
+    equal texts), ``_short`` (null in the header's last column: maybe a short row) and
+    ``_unused`` (to be dropped), resolved by :func:`_settle_fast_flags`. Columns left
+    out of ``keep`` are still parsed with their dtype (so a malformed value still fails
+    the pass), only not returned. With ``has_header=False`` the source holds only data
+    lines, named after ``layout``.
     """
     header, columns, time_format = layout
     dtypes = _typed_csv_dtypes(columns)
@@ -756,16 +757,12 @@ def _fast_csv_plan(
     data: Any = io.BytesIO(source) if isinstance(source, bytes) else source
     raw_time = pl.col(raw_of["timestamp"])
     time = raw_time.str.to_datetime(time_format, strict=False, time_unit="us", cache=False)
-    raw_imo = pl.col(raw_of["imo"])
-    digits = raw_imo.str.strip_prefix("IMO")
-    number = digits.cast(pl.Int64, strict=False)
-    imo_ok = number.is_not_null() & (digits.str.len_bytes() == _IMO_DIGITS)
     values: list[pl.Expr] = []
     for name in keep:
         if name == "timestamp":
             values.append(time.alias(name))
         elif name == "imo":
-            values.append(pl.when(imo_ok & (number != 0)).then(number).alias(name))
+            continue  # from the text, by _settle_fast_flags
         elif name in raw_of:
             values.append(pl.col(raw_of[name]).alias(name))
         else:
@@ -788,18 +785,38 @@ def _fast_csv_plan(
         pl.lit(file, dtype=pl.Categorical).alias("source_file"),
         pl.col(_ROW).cast(pl.UInt32),
         pl.when(raw_time.is_not_null() & time.is_null()).then(raw_time).alias("_time_text"),
-        pl.when(raw_imo.is_not_null() & ~imo_ok).then(raw_imo).alias("_imo_text"),
+        pl.col(raw_of["imo"]).alias("_imo_raw"),
         pl.col(last).is_null().alias("_short"),
         pl.any_horizontal(pl.lit(False), *(pl.col(c).is_null() for c in unused)).alias("_unused"),
     )
+
+
+def _imo_from_text(raw: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """IMO number of each row (null for 0 and odd text) and the odd text (else null).
+
+    ``IMO`` + 7 digits is well formed; ``IMO0000000`` means unknown. Each run of rows
+    with the same text (the rows of a vessel, in a file sorted by vessel) is parsed once.
+    """
+    run = raw.rle_id()
+    texts = raw.gather((run.diff() != 0).fill_null(True).arg_true())
+    digits = texts.str.strip_prefix("IMO")
+    number = digits.cast(pl.Int64, strict=False)
+    well_formed = number.is_not_null() & (digits.str.len_bytes() == _IMO_DIGITS)
+    parsed = pl.select(
+        pl.when(well_formed & (number != 0)).then(number).alias("imo"),
+        pl.when(texts.is_not_null() & ~well_formed).then(texts).alias("_imo_text"),
+    )
+    return parsed.get_column("imo").gather(run), parsed.get_column("_imo_text").gather(run)
 
 
 def _settle_fast_flags(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Resolve the flags of :func:`_fast_csv_plan`: other time layouts, malformed times, odd IMOs.
 
     Works on any run of the plan's rows (a whole file or a batch). Returns the pings
-    (without the flag columns) and the quarantine of the rows flagged.
+    (without the flag columns, with ``imo``) and the quarantine of the rows flagged.
     """
+    imo, odd_imo_text = _imo_from_text(frame.get_column("_imo_raw"))
+    frame = frame.drop("_imo_raw").with_columns(imo, odd_imo_text)
     time_text, imo_text = pl.col("_time_text"), pl.col("_imo_text")
     flagged = frame.with_row_index("_index").filter(
         time_text.is_not_null() | imo_text.is_not_null()

@@ -21,7 +21,9 @@ memory:
 4. the quarantine file is written in one streaming pass: the spooled rows, the cross-row
    rows and, from the flags, one row per value changed on a report that is kept -- as
    :func:`~portcap.ais.clean.clean_pings` records changes only on the kept rows, these
-   can only be known at the end.
+   can only be known at the end. With ``quarantine_in_background=True`` a thread writes
+   it from the kept reports' lineage and flags while the caller goes on
+   (:meth:`StreamResult.wait`).
 
 Memory is about the compact table plus a batch; the quarantine (often longer than the
 input: most MarineCadastre reports carry COG 360 or heading 511) is never in memory.
@@ -31,9 +33,10 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -54,7 +57,6 @@ from portcap.ais.clean import (
     _out_of_order,
     _row_evidence_expr,
     _row_reason,
-    _rule_masks,
     _same_key,
 )
 from portcap.ais.read import (
@@ -154,13 +156,60 @@ class StreamResult:
         :func:`~portcap.ais.clean.clean_pings` (every clean reason code), plus
         ``reports_kept`` (rows of ``pings``).
     quarantine_path
-        The quarantine file written, or ``None``.
+        The quarantine file written, or ``None``. With
+        ``load_clean_ais(..., quarantine_in_background=True)`` it may still be being
+        written: call :meth:`wait` before reading it.
     """
 
     pings: pl.DataFrame
     static: pl.DataFrame
     counts: dict[str, int] = field(default_factory=dict)
     quarantine_path: Path | None = None
+    writer: _Writer | None = field(default=None, repr=False, compare=False)
+
+    def wait(self) -> Path | None:
+        """Wait until the quarantine file is complete; return its path.
+
+        Returns at once when it was written before :func:`load_clean_ais` returned.
+
+        Raises
+        ------
+        Exception
+            Whatever writing the quarantine raised (the file is then removed).
+        """
+        if self.writer is not None:
+            self.writer.wait()
+        return self.quarantine_path
+
+    def close(self) -> None:
+        """Wait for the quarantine writer without raising its error (for clean-up paths)."""
+        if self.writer is not None:
+            self.writer.join()
+
+
+class _Writer:
+    """Run a function in a thread (the quarantine writer); hand on what it raised."""
+
+    def __init__(self, function: Callable[[], None]) -> None:
+        self._error: BaseException | None = None
+
+        def run() -> None:
+            try:
+                function()
+            except BaseException as exc:  # handed to the waiting thread
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, name="portcap-quarantine", daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+
+    def wait(self) -> None:
+        self._thread.join()
+        error, self._error = self._error, None
+        if error is not None:
+            raise error
 
 
 def _empty_static() -> pl.DataFrame:
@@ -342,11 +391,7 @@ def _batch_exprs(max_speed_kn: float, ship_mmsi_range: tuple[int, int]) -> _Batc
         reason=_row_reason(max_speed_kn=max_speed_kn, ship_mmsi_range=ship_mmsi_range).alias(
             "_reason"
         ),
-        flags=pl.sum_horizontal(
-            mask.cast(pl.UInt16) * (1 << i) for i, mask in enumerate(_rule_masks(_RULES))
-        )
-        .cast(pl.UInt16)
-        .alias(_FLAGS),
+        flags=_flags_expr(),
         compact=[
             pl.col("mmsi").cast(pl.UInt32),
             pl.col("timestamp"),
@@ -371,6 +416,27 @@ def _batch_exprs(max_speed_kn: float, ship_mmsi_range: tuple[int, int]) -> _Batc
         any_side=pl.any_horizontal(need for _, _, need in side),
         order=_order_exprs(),
     )
+
+
+def _flags_expr() -> pl.Expr:
+    """Return the value-rule flags of a row: bit i set when value rule i changes it.
+
+    One ``when``-chain per column, in rule order, so a value gets the bit of the first
+    rule that holds for it, as in :func:`~portcap.ais.clean._rule_masks` (a null value
+    meets no rule: every condition on it is null); the columns' bits are or-ed.
+    """
+    per_column: dict[str, list[tuple[int, pl.Expr]]] = {}
+    for i, rule in enumerate(_RULES):
+        per_column.setdefault(rule.column, []).append((i, rule.condition))
+    flags = pl.lit(0, dtype=pl.UInt16)
+    for rules in per_column.values():
+        column_flag = pl.lit(0, dtype=pl.UInt16)
+        for i, condition in reversed(rules):
+            column_flag = (
+                pl.when(condition).then(pl.lit(1 << i, dtype=pl.UInt16)).otherwise(column_flag)
+            )
+        flags = flags | column_flag
+    return flags.alias(_FLAGS)
 
 
 def _order_exprs() -> list[pl.Expr]:
@@ -595,6 +661,7 @@ def load_clean_ais(
     min_jump_distance_nmi: float = 0.5,
     max_jump_rounds: int = 3,
     record_changes: bool = True,
+    quarantine_in_background: bool = False,
 ) -> StreamResult:
     """Read and clean AIS in batches: ``clean_pings(read_ais(path).pings)`` in bounded memory.
 
@@ -629,6 +696,12 @@ def load_clean_ais(
         As for :func:`~portcap.ais.clean.clean_pings`: with ``False`` the values changed
         are counted but not written to the quarantine (on MarineCadastre data that is
         most of the quarantine, and most of the time spent writing it).
+    quarantine_in_background
+        Write the quarantine file in a background thread and return as soon as the
+        pings are ready, so that the caller's next steps run while it is written (on a
+        machine with more than one core). The caller must then call
+        :meth:`StreamResult.wait` before the file is used (or before it exits);
+        writing errors are raised there.
 
     Returns
     -------
@@ -675,6 +748,7 @@ def load_clean_ais(
     if target is not None:
         target.parent.mkdir(parents=True, exist_ok=True)
     spool = None if target is None else _Spool(target.parent)
+    result = None
     try:
         kept = _read_and_reduce(
             files,
@@ -687,7 +761,7 @@ def load_clean_ais(
             keep_values=target is not None and record_changes,
         )
         kept.counts["files_skipped"] = skipped
-        return _finish(
+        result = _finish(
             kept,
             spool,
             target,
@@ -696,9 +770,12 @@ def load_clean_ais(
             min_jump_distance_nmi=min_jump_distance_nmi,
             max_jump_rounds=max_jump_rounds,
             record_changes=record_changes,
+            background=quarantine_in_background,
         )
+        return result
     finally:
-        if spool is not None:
+        # a writer in the background removes the spool itself when it is done
+        if spool is not None and (result is None or result.writer is None):
             spool.remove()
 
 
@@ -767,8 +844,13 @@ def _finish(
     min_jump_distance_nmi: float,
     max_jump_rounds: int,
     record_changes: bool,
+    background: bool = False,
 ) -> StreamResult:
-    """Sort the compact rows, run the cross-row rules, write the quarantine, build the result."""
+    """Sort the compact rows, run the cross-row rules, write the quarantine, build the result.
+
+    With ``background``, the quarantine is written by a thread (which removes ``spool``
+    when it is done) and the result's ``writer`` waits for it.
+    """
     counts = kept.counts
     table = _Columns(kept.compact)
     kept.compact.clear()
@@ -824,28 +906,100 @@ def _finish(
     for rule, n in zip(_RULES, changed, strict=True):
         counts[rule.reason] += int(n)
 
+    recorded = [int(n) if record_changes else 0 for n in changed]
+    inputs = None
     if target is not None and spool is not None:
-        _write_quarantine(
-            target,
-            spool,
+        # What the quarantine needs of the compact rows, before they are let go: the
+        # jumps' lineage, and flags, moves and indices of the kept rows (their lineage
+        # is that of the pings), with the SOG values the value rules null.
+        inputs = _quarantine_inputs(
+            table,
             compact,
-            duplicates,
             jumps,
-            side=kept.side,
-            dropped=kept.dropped,
-            changed=[int(n) if record_changes else 0 for n in changed],
-            slice_rows=slice_rows,
+            sog_changes=any(recorded[i] for i, rule in enumerate(_RULES) if rule.column == _SOG),
         )
+    side = list(kept.side)
     kept.side.clear()
     del compact
     pings = _final_pings(table)
+    writer = None
+    if target is not None and spool is not None and inputs is not None:
+        kept_rows, jump_rows, sog_values = inputs
+        write = partial(
+            _write_quarantine,
+            target,
+            spool,
+            pl.concat(
+                [pings.select("source_file", "source_row", "mmsi", "timestamp"), kept_rows],
+                how="horizontal",
+            ),
+            duplicates,
+            jump_rows,
+            side=[*side, sog_values] if sog_values.height else side,
+            dropped=list(kept.dropped),
+            changed=recorded,
+            slice_rows=slice_rows,
+        )
+        del inputs, kept_rows
+        if background:
+            writer = _Writer(lambda: _write_then_remove(write, spool))
+        else:
+            write()
     static = (
         _last_known(kept.static)
         .join(pings.select(pl.col("mmsi").unique()), on="mmsi", how="semi")
         .sort("mmsi")
     )
     counts["reports_kept"] = pings.height
-    return StreamResult(pings, static, counts, target)
+    return StreamResult(pings, static, counts, target, writer)
+
+
+def _quarantine_inputs(
+    table: _Columns, compact: pl.DataFrame, jumps: pl.DataFrame, *, sog_changes: bool
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Take what :func:`_write_quarantine` needs of the compact rows besides the pings.
+
+    Returns the kept rows' ``_flags``, ``_moved`` and ``_input`` (index before sorting),
+    in the order of the pings; the quarantine rows of the position jumps; and, when the
+    SOG rules change values that are recorded, the original SOG of those kept rows as
+    side values (``_input``, ``_rule``, ``_value``; the pings carry the nulled SOG).
+    """
+    columns = table.columns
+    alive = columns["_alive"]
+    index = (
+        columns[_INPUT]
+        if _INPUT in columns
+        else pl.int_range(compact.height, dtype=pl.UInt32, eager=True).alias(_INPUT)
+    )
+    kept_rows = pl.DataFrame([columns[_FLAGS], columns["_moved"], index])
+    if not alive.all():
+        kept_rows = kept_rows.filter(alive)
+    jump_rows = (
+        compact.select("source_file", "source_row", "mmsi", "timestamp")[jumps.get_column(_ROW)]
+        .with_columns(_value=jumps.get_column("implied_speed_kn").round(1).cast(pl.String))
+        .lazy()
+        .pipe(quarantine_rows, reason="implied_speed_above_max", original_value=pl.col("_value"))
+        .collect()
+    )
+    sog_rules = [i for i, rule in enumerate(_RULES) if rule.column == _SOG] if sog_changes else []
+    sog_values = pl.concat(
+        [
+            pl.DataFrame([index, columns[_SOG], columns[_FLAGS], alive])
+            .filter(pl.col("_alive") & _has_bits(1 << i))
+            .select(_INPUT, pl.lit(i, dtype=pl.UInt8).alias("_rule"), pl.col(_SOG).alias("_value"))
+            for i in sog_rules
+        ]
+        or [pl.DataFrame(schema={_INPUT: pl.UInt32, "_rule": pl.UInt8, "_value": pl.Float64})],
+        how="vertical",
+    )
+    return kept_rows, jump_rows, sog_values
+
+
+def _write_then_remove(write: Callable[[], None], spool: _Spool) -> None:
+    try:
+        write()
+    finally:
+        spool.remove()
 
 
 def _input_position(dropped: list[pl.Series]) -> pl.Expr:
@@ -867,9 +1021,9 @@ def _input_position(dropped: list[pl.Series]) -> pl.Expr:
 def _write_quarantine(
     target: Path,
     spool: _Spool,
-    compact: pl.DataFrame,
+    kept_rows: pl.DataFrame,
     duplicates: pl.DataFrame,
-    jumps: pl.DataFrame,
+    jump_rows: pl.DataFrame,
     *,
     side: list[pl.DataFrame],
     dropped: list[pl.Series],
@@ -878,11 +1032,12 @@ def _write_quarantine(
 ) -> None:
     """Write every quarantine row: the spooled ones, the cross-row ones, the value changes.
 
-    polars' streaming sink pulls the rows from a generator, and the changes are built
-    from the flags of ``slice_rows`` compact rows at a time, so only a few slices of
-    quarantine rows are in memory at once.
+    ``kept_rows`` are the reports kept, with their lineage, ``_flags``, ``_moved`` and
+    ``_input`` (see :func:`_quarantine_inputs`, which also gives ``jump_rows``). polars'
+    streaming sink pulls the rows from a generator, and the changes are built from the
+    flags of ``slice_rows`` kept rows at a time, so only a few slices of quarantine rows
+    are in memory at once.
     """
-    lineage = ["source_file", "source_row", pl.col("mmsi").cast(pl.Int64), "timestamp"]
     values = pl.concat(side, how="vertical") if side else None
     position = _input_position(dropped)
 
@@ -896,22 +1051,10 @@ def _write_quarantine(
                 .pipe(quarantine_rows, reason=pl.col("_duplicate"), original_value=pl.col("_value"))
                 .collect()
             )
-        if jumps.height:
-            yield (
-                compact.select(lineage)[jumps.get_column(_ROW)]
-                .with_columns(_value=jumps.get_column("implied_speed_kn").round(1).cast(pl.String))
-                .lazy()
-                .pipe(
-                    quarantine_rows,
-                    reason="implied_speed_above_max",
-                    original_value=pl.col("_value"),
-                )
-                .collect()
-            )
-        for start in range(0, compact.height, slice_rows):
-            rows = compact.slice(start, slice_rows).lazy()
-            if _INPUT not in compact.columns:
-                rows = rows.with_row_index(_INPUT, offset=start)
+        if jump_rows.height:
+            yield jump_rows
+        for start in range(0, kept_rows.height, slice_rows):
+            rows = kept_rows.slice(start, slice_rows).lazy()
             parts = [
                 rows.filter(pl.col("_moved")).pipe(
                     quarantine_rows,
@@ -952,19 +1095,20 @@ def _write_quarantine(
 
 
 def _changes(rows: pl.LazyFrame, rule: int, values: pl.DataFrame | None) -> pl.LazyFrame:
-    """Quarantine rows of value rule number ``rule`` on the kept ``rows``."""
+    """Quarantine rows of value rule number ``rule`` on the kept ``rows``.
+
+    The original value is the rule's constant where it has one (e.g. heading 511) and
+    the side value of the row (``values``, by ``_input``) where it was kept.
+    """
     reason, column, _ = _RULES[rule]
-    selected = rows.filter(pl.col("_alive") & _has_bits(1 << rule))
-    if column == _SOG:
-        value = pl.col(_SOG).cast(pl.String)
-    else:
-        value = pl.lit(
-            _text(_CONSTANT_VALUE[reason]) if reason in _CONSTANT_VALUE else None, dtype=pl.String
-        )
-        own = None if values is None else values.filter(pl.col("_rule") == rule)
-        if own is not None and own.height:
-            selected = selected.join(own.lazy().select(_INPUT, "_value"), on=_INPUT, how="left")
-            value = pl.coalesce(pl.col("_value").cast(pl.String), value)
+    selected = rows.filter(_has_bits(1 << rule))
+    value = pl.lit(
+        _text(_CONSTANT_VALUE[reason]) if reason in _CONSTANT_VALUE else None, dtype=pl.String
+    )
+    own = None if values is None else values.filter(pl.col("_rule") == rule)
+    if own is not None and own.height:
+        selected = selected.join(own.lazy().select(_INPUT, "_value"), on=_INPUT, how="left")
+        value = pl.coalesce(pl.col("_value").cast(pl.String), value)
     return selected.pipe(quarantine_rows, reason=reason, field=column, original_value=value)
 
 

@@ -12,7 +12,8 @@ Coast Air Basin. The method is in ``docs/methodology/diversion.md``.
 
 Public API
 ----------
-- :func:`divert` and :class:`DiversionResult`: the model;
+- :func:`divert` and :class:`DiversionResult`: the model; :func:`divert_matrix` with the
+  leakage as a :class:`LeakageMatrix`;
 - :class:`DiversionParameters`: its parameters (sourced defaults in ``parameters.csv``);
 - :func:`gateways` and :data:`GATEWAY_CODES`: the alternative gateways;
 - :func:`calibrate_beta_cost`, :func:`san_pedro_bay_share_lost`: the calibration;
@@ -46,6 +47,8 @@ from portcap.diversion.gateways import (
 from portcap.diversion.leakage import (
     LEGS,
     REGIONS,
+    LeakageMatrix,
+    leakage_matrix,
     leakage_table,
     leg_intensities,
     port_of_call_from_inventory,
@@ -57,6 +60,7 @@ from portcap.diversion.model import (
     UNSERVED,
     DiversionResult,
     divert,
+    divert_matrix,
 )
 from portcap.diversion.parameters import DiversionParameters, parameter_sets
 from portcap.diversion.routes import great_circle_miles, landside_legs, ocean_legs
@@ -73,16 +77,19 @@ __all__ = [
     "UNSERVED",
     "DiversionParameters",
     "DiversionResult",
+    "LeakageMatrix",
     "allocate_with_capacity",
     "alternatives",
     "calibrate_beta_cost",
     "check_gateway_codes",
     "destinations",
     "divert",
+    "divert_matrix",
     "gateways",
     "generalized_cost_usd_per_teu",
     "great_circle_miles",
     "landside_legs",
+    "leakage_matrix",
     "leakage_table",
     "leg_intensities",
     "logit_shares",

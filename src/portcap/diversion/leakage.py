@@ -42,6 +42,8 @@ Examples
 
 from __future__ import annotations
 
+import functools
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -63,6 +65,8 @@ __all__ = [
     "LEGS",
     "LEAKAGE_POLLUTANTS",
     "REGIONS",
+    "LeakageMatrix",
+    "leakage_matrix",
     "leakage_table",
     "leg_intensities",
     "port_of_call_from_inventory",
@@ -433,32 +437,94 @@ def leakage_table(
     >>> leakage_table(flows).empty  # the same routing: no change
     True
     """
+    return leakage_matrix(flows, parameters).table()
+
+
+_MATRIX_KEYS = ("year", "terminal", "gateway", "destination")
+
+
+@dataclass(frozen=True)
+class LeakageMatrix:
+    """Emissions of the new and the old routings of diverted cargo, as matrices.
+
+    The wide form of :func:`leakage_table`: one row per year, terminal, gateway and
+    destination (sorted), one column per leg, region and pollutant (sorted). Callers that
+    only sum the leakage (the engine, every draw of an ensemble) read it without making
+    the long table.
+
+    Attributes
+    ----------
+    keys : pandas.DataFrame
+        ``year, terminal, gateway, destination`` of each row.
+    columns : pandas.MultiIndex
+        ``leg, region, pollutant`` of each column.
+    new_tonnes, old_tonnes : numpy.ndarray
+        Emissions of the new routing and of the old (San Pedro Bay) routing [t], shape
+        (rows, columns).
+    """
+
+    keys: pd.DataFrame
+    columns: pd.MultiIndex
+    new_tonnes: npt.NDArray[np.float64]
+    old_tonnes: npt.NDArray[np.float64]
+
+    @property
+    def change_tonnes(self) -> npt.NDArray[np.float64]:
+        """New minus old routing [t], shape (rows, columns)."""
+        return np.asarray(self.new_tonnes - self.old_tonnes, dtype=float)
+
+    def table(self) -> pd.DataFrame:
+        """Return the long table of :func:`leakage_table` (exact zero changes left out)."""
+        columns = [*_MATRIX_KEYS, "leg", "region", "pollutant", "change_tonnes"]
+        if not len(self.keys):
+            return pd.DataFrame(
+                {c: pd.Series(dtype=_dtype(c)) for c in (*columns, "new_tonnes", "old_tonnes")}
+            )
+        n_groups, n_columns = self.new_tonnes.shape
+        change = self.change_tonnes.ravel()
+        kept = np.flatnonzero(change != 0.0)
+        group_keys = self.keys.iloc[kept // n_columns].reset_index(drop=True)
+        column_keys = self.columns.to_frame(index=False).iloc[kept % n_columns]
+        long = pd.concat([group_keys, column_keys.reset_index(drop=True)], axis=1)
+        long["change_tonnes"] = change[kept]
+        long["new_tonnes"] = self.new_tonnes.ravel()[kept]
+        long["old_tonnes"] = self.old_tonnes.ravel()[kept]
+        return long[[*columns, "new_tonnes", "old_tonnes"]]
+
+
+def leakage_matrix(
+    flows: pd.DataFrame, parameters: DiversionParameters | None = None
+) -> LeakageMatrix:
+    """Return the emissions of the new and old routings of diverted cargo, as matrices.
+
+    Parameters
+    ----------
+    flows : pandas.DataFrame
+        As for :func:`leakage_table`.
+    parameters : DiversionParameters, optional
+        Route and intensity parameters; defaults when omitted.
+
+    Returns
+    -------
+    LeakageMatrix
+        Summed over origins; no rows when nothing is diverted.
+
+    Raises
+    ------
+    ValueError
+        If a flow names an origin, port, gateway or destination without a route.
+    """
     parameters = parameters or DiversionParameters()
-    columns = [
-        "year",
-        "terminal",
-        "gateway",
-        "destination",
-        "leg",
-        "region",
-        "pollutant",
-        "change_tonnes",
-    ]
+    routes, route_columns, matrix = _routing_matrix(parameters.model_dump_json())
     diverted = flows[(flows["gateway"] != "unserved") & (flows["teu"] != 0)]
     if diverted.empty:
-        return pd.DataFrame(
-            {c: pd.Series(dtype=_dtype(c)) for c in (*columns, "new_tonnes", "old_tonnes")}
+        nothing = np.zeros((0, len(route_columns)))
+        return LeakageMatrix(
+            pd.DataFrame({c: pd.Series(dtype=_dtype(c)) for c in _MATRIX_KEYS}),
+            route_columns,
+            nothing,
+            nothing.copy(),
         )
-    per_teu = routing_emissions(parameters)
-    wide = per_teu.pivot_table(
-        index=["origin", "port", "destination"],
-        columns=["leg", "region", "pollutant"],
-        values="g_per_teu",
-        aggfunc="sum",
-        fill_value=0.0,
-    )
-    routes = wide.index
-    matrix = wide.to_numpy()
     new_index = routes.get_indexer(
         pd.MultiIndex.from_frame(diverted[["origin", "gateway", "destination"]])
     )
@@ -468,31 +534,40 @@ def leakage_table(
     if (new_index < 0).any() or (old_index < 0).any():
         raise ValueError("flows name an origin, port, gateway or destination without a route")
     teu = diverted["teu"].to_numpy(dtype=float)[:, None]
-    keys = diverted[["year", "terminal", "gateway", "destination"]].reset_index(drop=True)
-    parts: dict[str, npt.NDArray[np.float64]] = {}
-    summed_index = None
-    for name, index in (("new_tonnes", new_index), ("old_tonnes", old_index)):
-        frame = pd.DataFrame(teu * matrix[index] / G_PER_TONNE, columns=wide.columns)
-        summed = (
-            pd.concat([keys, frame], axis=1)
-            .groupby(["year", "terminal", "gateway", "destination"], sort=True)
-            .sum()
-        )
-        parts[name] = summed.to_numpy().ravel()
-        summed_index = summed.index
-    assert summed_index is not None
-    n_groups = len(summed_index)
-    n_columns = len(wide.columns)
-    group_keys = summed_index.to_frame(index=False).iloc[np.repeat(np.arange(n_groups), n_columns)]
-    column_keys = wide.columns.to_frame(index=False).iloc[np.tile(np.arange(n_columns), n_groups)]
-    long = pd.concat(
-        [group_keys.reset_index(drop=True), column_keys.reset_index(drop=True)], axis=1
+    grouped = (
+        diverted[list(_MATRIX_KEYS)].reset_index(drop=True).groupby(list(_MATRIX_KEYS), sort=True)
     )
-    long["change_tonnes"] = parts["new_tonnes"] - parts["old_tonnes"]
-    long["new_tonnes"] = parts["new_tonnes"]
-    long["old_tonnes"] = parts["old_tonnes"]
-    long = long[long["change_tonnes"] != 0.0]
-    return long[[*columns, "new_tonnes", "old_tonnes"]].reset_index(drop=True)
+    codes = grouped.ngroup().to_numpy()
+    keys = grouped.size().index.to_frame(index=False)
+    parts: list[npt.NDArray[np.float64]] = []
+    for index in (new_index, old_index):
+        # summed over origins as a groupby of the keys would (compensated, in row order)
+        summed = pd.DataFrame(teu * matrix[index] / G_PER_TONNE).groupby(codes, sort=True).sum()
+        parts.append(summed.to_numpy(dtype=float))
+    return LeakageMatrix(keys, route_columns, parts[0], parts[1])
+
+
+@functools.lru_cache(maxsize=16)
+def _routing_matrix(parameters_json: str) -> tuple[pd.MultiIndex, pd.MultiIndex, np.ndarray]:
+    """Return the grams per TEU of every routing as a matrix (cached; read-only).
+
+    Rows ``(origin, port, destination)``, columns ``(leg, region, pollutant)``, from
+    :func:`routing_emissions`; cached by the parameters' content, so the draws of an
+    ensemble with the same diversion parameters share it.
+    """
+    per_teu = routing_emissions(DiversionParameters.model_validate_json(parameters_json))
+    wide = per_teu.pivot_table(
+        index=["origin", "port", "destination"],
+        columns=["leg", "region", "pollutant"],
+        values="g_per_teu",
+        aggfunc="sum",
+        fill_value=0.0,
+    )
+    matrix = wide.to_numpy()
+    matrix.setflags(write=False)
+    assert isinstance(wide.index, pd.MultiIndex)
+    assert isinstance(wide.columns, pd.MultiIndex)
+    return wide.index, wide.columns, matrix
 
 
 def _dtype(column: str) -> str:

@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -36,7 +37,7 @@ from portcap.diversion.gateways import (
     gateways,
     origins,
 )
-from portcap.diversion.leakage import leakage_table
+from portcap.diversion.leakage import LeakageMatrix, leakage_matrix
 from portcap.diversion.parameters import DiversionParameters
 from portcap.diversion.tables import GATEWAY_CODES, SAN_PEDRO_BAY_PORTS
 
@@ -47,6 +48,7 @@ __all__ = [
     "UNSERVED",
     "DiversionResult",
     "divert",
+    "divert_matrix",
 ]
 
 UNSERVED = "unserved"
@@ -149,20 +151,68 @@ def divert(
     ...
     ValueError: unknown gateway 'USLAX'; valid codes are: USOAK, NWSA, CAVAN, CAPRR, MXESE, MXZLO, MXLZC, USHOU, USSAV, USCHS, USORF, USNYC
     """  # noqa: E501
+    flows, matrix = _divert(turned_away, parameters, excluded_gateways)
+    if matrix is None:
+        return DiversionResult(flows, _empty(LEAKAGE_COLUMNS))
+    return DiversionResult(flows, matrix.table()[list(LEAKAGE_COLUMNS)])
+
+
+def divert_matrix(
+    turned_away: pd.DataFrame,
+    *,
+    parameters: DiversionParameters | None = None,
+    excluded_gateways: Sequence[str] = (),
+) -> tuple[pd.DataFrame, LeakageMatrix]:
+    """Send turned-away TEU to alternative gateways; the leakage as matrices.
+
+    :func:`divert` with the leakage in the wide form of
+    :class:`portcap.diversion.leakage.LeakageMatrix` (its :meth:`~LeakageMatrix.table` is
+    :attr:`DiversionResult.leakage`), for callers that only sum it.
+
+    Parameters
+    ----------
+    turned_away : pandas.DataFrame
+        As for :func:`divert`.
+    parameters : DiversionParameters, optional
+        Port choice, capacity, route and intensity parameters; defaults when omitted.
+    excluded_gateways : sequence of str, default ()
+        Gateways that take no diverted cargo.
+
+    Returns
+    -------
+    tuple
+        The flows (:attr:`DiversionResult.flows`) and the leakage matrix (no rows when
+        nothing is diverted).
+
+    Raises
+    ------
+    ValueError
+        As :func:`divert`.
+    """
+    parameters = parameters or DiversionParameters()
+    flows, matrix = _divert(turned_away, parameters, excluded_gateways)
+    return flows, matrix if matrix is not None else leakage_matrix(flows, parameters)
+
+
+def _divert(
+    turned_away: pd.DataFrame,
+    parameters: DiversionParameters | None,
+    excluded_gateways: Sequence[str],
+) -> tuple[pd.DataFrame, LeakageMatrix | None]:
+    """Return the flows and the leakage matrix (None when nothing is turned away)."""
     parameters = parameters or DiversionParameters()
     excluded = check_gateway_codes(excluded_gateways)
     demand = _check_turned_away(turned_away)
     demand = demand[demand["teu"] > 0]
     if demand.empty:
-        return DiversionResult(_empty(FLOW_COLUMNS), _empty(LEAKAGE_COLUMNS))
+        return _empty(FLOW_COLUMNS), None
 
     detail = _allocate(demand, parameters, excluded)
     flows = (
         detail.groupby(["year", "terminal", "gateway", "destination"])[["teu"]].sum().reset_index()
     )
     flows = flows[flows["teu"] > 0].reset_index(drop=True)
-    changes = leakage_table(detail, parameters)
-    return DiversionResult(flows[list(FLOW_COLUMNS)], changes[list(LEAKAGE_COLUMNS)])
+    return flows[list(FLOW_COLUMNS)], leakage_matrix(detail, parameters)
 
 
 def _check_turned_away(turned_away: pd.DataFrame) -> pd.DataFrame:
@@ -201,38 +251,60 @@ def _check_turned_away(turned_away: pd.DataFrame) -> pd.DataFrame:
 def _allocate(
     demand: pd.DataFrame, parameters: DiversionParameters, excluded: tuple[str, ...]
 ) -> pd.DataFrame:
-    weights_o = origins()[["origin", "weight"]]
-    weights_d = destinations(parameters)[["destination", "teu_share"]]
+    weights_o, weights_d, routes, shares, capacity = _choice(parameters.model_dump_json(), excluded)
     cells = demand.merge(weights_o, how="cross").merge(weights_d, how="cross")
     cells["teu"] = cells["teu"] * cells["weight"] * cells["teu_share"]
     cells = cells.drop(columns=["weight", "teu_share"])
+    row_of = routes.get_indexer(pd.MultiIndex.from_frame(cells[["origin", "destination"]]))
 
+    # per year, every cell's TEU to each gateway (and unserved), gateway after gateway
+    codes = np.array([*GATEWAY_CODES, UNSERVED], dtype=object)
+    year = cells["year"].to_numpy()
+    teu = cells["teu"].to_numpy(dtype=float)
+    cell_parts, gateway_parts, teu_parts = [], [], []
+    for value in np.unique(year):
+        rows = np.flatnonzero(year == value)
+        flows, unserved = allocate_with_capacity(teu[rows], shares[row_of[rows]], capacity)
+        sent = np.column_stack([flows, unserved]).T.ravel()
+        kept = sent > 0
+        cell_parts.append(np.tile(rows, len(codes))[kept])
+        gateway_parts.append(np.repeat(np.arange(len(codes)), len(rows))[kept])
+        teu_parts.append(sent[kept])
+    detail = cells.drop(columns="teu").iloc[np.concatenate(cell_parts)].reset_index(drop=True)
+    detail["gateway"] = pd.array(codes[np.concatenate(gateway_parts)], dtype="str")
+    detail["teu"] = np.concatenate(teu_parts)
+    return detail
+
+
+@functools.lru_cache(maxsize=16)
+def _choice(
+    parameters_json: str, excluded: tuple[str, ...]
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.MultiIndex, np.ndarray, np.ndarray]:
+    """Return what the allocation needs besides the demand (cached; read-only).
+
+    Cached by the parameters' content and the excluded gateways: the draws of an ensemble
+    with the same diversion parameters share it. Returns the origins' weights, the
+    destinations' shares, the (origin, destination) rows of the logit shares, the shares
+    of every gateway on them and the gateways' spare capacity (zero where excluded).
+    """
+    parameters = DiversionParameters.model_validate_json(parameters_json)
+    weights_o = origins()[["origin", "weight"]]
+    weights_d = destinations(parameters)[["destination", "teu_share"]]
     codes = list(GATEWAY_CODES)
     table = alternatives(parameters)
     table = table[table["role"] == "gateway"]
     utility = table.pivot(index=["origin", "destination"], columns="port", values="utility")[codes]
     available = np.array([code not in excluded for code in codes])
     shares = logit_shares(utility.to_numpy(), np.broadcast_to(available, utility.shape))
-    row_of = utility.index.get_indexer(pd.MultiIndex.from_frame(cells[["origin", "destination"]]))
-
     capacity = (
         gateways(parameters).set_index("code")["spare_capacity_teu"].reindex(codes).to_numpy()
     )
     capacity = np.where(available, capacity, 0.0)
-
-    pieces = []
-    for _, year_cells in cells.groupby("year", sort=True):
-        flows, unserved = allocate_with_capacity(
-            year_cells["teu"].to_numpy(), shares[row_of[year_cells.index]], capacity
-        )
-        keys = year_cells.drop(columns="teu").reset_index(drop=True)
-        wide = pd.DataFrame(flows, columns=codes)
-        wide[UNSERVED] = unserved
-        long = pd.concat([keys, wide], axis=1).melt(
-            id_vars=list(keys.columns), var_name="gateway", value_name="teu"
-        )
-        pieces.append(long[long["teu"] > 0])
-    return pd.concat(pieces, ignore_index=True)
+    routes = utility.index
+    assert isinstance(routes, pd.MultiIndex)
+    for array in (shares, capacity):
+        array.setflags(write=False)
+    return weights_o, weights_d, routes, shares, capacity
 
 
 def _empty(columns: Sequence[str]) -> pd.DataFrame:

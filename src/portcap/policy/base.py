@@ -268,18 +268,25 @@ def taken_table(measures: pd.DataFrame, taken: dict[str, float], year: int) -> p
     columns = [*MEASURE_COLUMNS]
     if not taken or measures.empty:
         return pd.DataFrame(columns=columns)
-    picks = pd.DataFrame(
-        [(*key.split("|", 1), share) for key, share in taken.items()],
-        columns=["terminal", "measure", "share_taken"],
+    keys = measures["terminal"].astype(str) + "|" + measures["measure"].astype(str)
+    share = keys.map(taken).to_numpy(dtype=float)  # NaN: not taken
+    picked = ~np.isnan(share)
+    if not picked.any():
+        return pd.DataFrame(columns=columns)
+    rows = measures.loc[picked, ["terminal", "measure", "pollutant"]].reset_index(drop=True)
+    share = share[picked]
+    # the cost of the whole measure, whatever row carries it
+    cost = (
+        pd.Series(measures["cost_usd"].to_numpy(dtype=float)[picked])
+        .groupby(keys.to_numpy(dtype=object)[picked])
+        .transform("max")
+        .to_numpy(dtype=float)
     )
-    rows = measures.merge(picks, on=["terminal", "measure"], how="inner", sort=False)
-    cost = rows.groupby(["terminal", "measure"])["cost_usd"].transform("max")
-    rows = rows.assign(
-        year=year,
-        reduction_tonnes=rows["reduction_tonnes"].astype(float) * rows["share_taken"],
-        cost_usd=cost.astype(float) * rows["share_taken"],
-    )
-    return rows[columns].reset_index(drop=True)
+    rows["year"] = year
+    rows["share_taken"] = share
+    rows["reduction_tonnes"] = measures["reduction_tonnes"].to_numpy(dtype=float)[picked] * share
+    rows["cost_usd"] = cost * share
+    return rows[columns]
 
 
 def cut_emissions(emissions: pd.DataFrame, measures: pd.DataFrame) -> pd.DataFrame:

@@ -27,6 +27,7 @@ by terminal, the measures available and the daily profile, and return what happe
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -81,6 +82,8 @@ class CapRegime:
         self.context = context
         self.technology_first = technology_first
         self.turn_away = turn_away
+        # the reference inventories do not change from year to year: sum each scope once
+        self._reference = _ReferenceTotals(context.reference)
 
     def step(
         self,
@@ -91,10 +94,10 @@ class CapRegime:
         options: pd.DataFrame,
     ) -> PolicyOutcome:
         """Apply the caps in force in ``year`` (see :func:`apply_caps`)."""
-        caps = active_caps(
+        caps = _active_caps(
             self.caps,
             year,
-            self.context.reference,
+            self._reference,
             self.context.container_terminals,
             base_year=self.context.base_year,
         )
@@ -146,6 +149,39 @@ def active_caps(
         ``scope, target, port, pollutant, cap_tonnes`` (``scope`` in complex, port,
         terminal).
     """
+    return _active_caps(
+        caps, year, _ReferenceTotals(reference), container_terminals, base_year=base_year
+    )
+
+
+class _ReferenceTotals:
+    """Totals of the reference inventories by scope and pollutant, each summed once."""
+
+    def __init__(self, reference: dict[int, pd.DataFrame]) -> None:
+        self.reference = reference
+        self._ledgers: dict[int, _Ledger] = {}
+        self._totals: dict[tuple[int, str, str, str], float] = {}
+
+    def __contains__(self, year: object) -> bool:
+        return year in self.reference
+
+    def total(self, year: int, kind: str, name: str, pollutant: str) -> float:
+        key = (year, kind, name, pollutant)
+        if key not in self._totals:
+            if year not in self._ledgers:
+                self._ledgers[year] = _Ledger(self.reference[year])
+            self._totals[key] = self._ledgers[year].total(kind, name, pollutant)
+        return self._totals[key]
+
+
+def _active_caps(
+    caps: Sequence[object],
+    year: int,
+    reference: _ReferenceTotals,
+    container_terminals: pd.DataFrame,
+    *,
+    base_year: int,
+) -> pd.DataFrame:
     latest: dict[tuple[str, str | None, str], object] = {}
     for cap in sorted(caps, key=lambda c: c.effective_year):  # type: ignore[attr-defined]
         if cap.effective_year <= year:  # type: ignore[attr-defined]
@@ -173,7 +209,7 @@ def active_caps(
                 if reference_year not in reference:
                     msg = f"no inventory of reference year {reference_year} for a {scope} cap"
                     raise ValueError(msg)
-                before = _scope_total(reference[reference_year], kind, name, pollutant)
+                before = reference.total(reference_year, kind, name, pollutant)
                 limit = before * (1.0 - float(cap.pct_below) / 100.0)  # type: ignore[attr-defined]
             rows.append(
                 {
@@ -185,19 +221,6 @@ def active_caps(
                 }
             )
     return pd.DataFrame(rows, columns=["scope", "target", "port", "pollutant", "cap_tonnes"])
-
-
-def _in_scope(emissions: pd.DataFrame, kind: str, name: str) -> pd.Series:
-    if kind == "terminal":
-        return emissions["terminal"] == name
-    if kind == "port":
-        return emissions["port"] == name
-    return pd.Series(True, index=emissions.index)
-
-
-def _scope_total(emissions: pd.DataFrame, kind: str, name: str, pollutant: str) -> float:
-    mask = _in_scope(emissions, kind, name) & (emissions["pollutant"] == pollutant)
-    return float(emissions.loc[mask, "mass_tonnes"].sum())
 
 
 def binding_date(profile: pd.Series, allowed_share: float) -> str | None:
@@ -224,13 +247,22 @@ def binding_date(profile: pd.Series, allowed_share: float) -> str | None:
     >>> binding_date(flat, 100.5 / 365)   # C / e = 100.5 days
     '2031-04-11'
     """
-    if allowed_share >= 1.0:
-        return None
+    return _binding_dates(profile, [allowed_share])[0]
+
+
+def _binding_dates(profile: pd.Series, allowed_shares: Sequence[float]) -> list[str | None]:
+    """:func:`binding_date` of each share (the profile summed once)."""
     cumulative = profile.cumsum().to_numpy(dtype=float)
-    # tolerance for the float sum of equal shares
-    position = int(np.searchsorted(cumulative, max(allowed_share, 0.0) - 1e-12, side="left"))
-    position = min(position, len(profile) - 1)
-    return pd.Timestamp(profile.index[position]).date().isoformat()
+    dates: list[str | None] = []
+    for allowed_share in allowed_shares:
+        if allowed_share >= 1.0:
+            dates.append(None)
+            continue
+        # tolerance for the float sum of equal shares
+        position = int(np.searchsorted(cumulative, max(allowed_share, 0.0) - 1e-12, side="left"))
+        position = min(position, len(profile) - 1)
+        dates.append(pd.Timestamp(profile.index[position]).date().isoformat())
+    return dates
 
 
 class _Ledger:
@@ -238,26 +270,49 @@ class _Ledger:
 
     def __init__(self, emissions: pd.DataFrame) -> None:
         self.mass = emissions["mass_tonnes"].to_numpy(dtype=float).copy()
-        self.terminal = emissions["terminal"].astype(str).to_numpy()
-        self.port = emissions["port"].astype(str).to_numpy()
-        self.pollutant = emissions["pollutant"].astype(str).to_numpy()
-        self.source = emissions["source"].astype(str).to_numpy()
+        self.terminal = emissions["terminal"].astype(str).to_numpy(dtype=object)
+        self.port = emissions["port"].astype(str).to_numpy(dtype=object)
+        self.pollutant = emissions["pollutant"].astype(str).to_numpy(dtype=object)
+        self._source = emissions["source"]
         self._masks: dict[tuple[str, str, str], np.ndarray] = {}
         self._terminal_rows: dict[str, np.ndarray] = {}
-        # groups of rows a measure cuts together: (terminal, source, pollutant)
-        keys = pd.MultiIndex.from_arrays([self.terminal, self.source, self.pollutant])
-        self.group, uniques = pd.factorize(keys)
-        self.group_index = {tuple(k): i for i, k in enumerate(uniques)}
+        self._pollutant_rows: dict[str, np.ndarray] = {}
+        self._groups: tuple[np.ndarray, dict[tuple[str, ...], int]] | None = None
+
+    @property
+    def groups(self) -> tuple[np.ndarray, dict[tuple[str, ...], int]]:
+        """Groups of rows a measure cuts together: ``(terminal, source, pollutant)``.
+
+        The group of each row and the index of each group's key (made when first needed).
+        """
+        if self._groups is None:
+            source = self._source.astype(str).to_numpy(dtype=object)
+            columns = (self.terminal, source, self.pollutant)
+            # one integer per key combination, then groups in order of first appearance
+            combined = np.zeros(len(self.mass), dtype=np.int64)
+            for column in columns:
+                codes, uniques = pd.factorize(column)
+                combined = combined * len(uniques) + codes
+            group, _ = pd.factorize(combined)
+            first = np.unique(group, return_index=True)[1]
+            index: dict[tuple[str, ...], int] = {
+                (str(t), str(s), str(p)): i
+                for i, (t, s, p) in enumerate(zip(*(c[first] for c in columns), strict=True))
+            }
+            self._groups = (np.asarray(group), index)
+        return self._groups
 
     def mask(self, kind: str, name: str, pollutant: str) -> np.ndarray:
         key = (kind, name, pollutant)
         if key not in self._masks:
-            selected = self.pollutant == pollutant
+            if pollutant not in self._pollutant_rows:
+                self._pollutant_rows[pollutant] = np.flatnonzero(self.pollutant == pollutant)
+            rows = self._pollutant_rows[pollutant]
             if kind == "terminal":
-                selected &= self.terminal == name
+                rows = rows[self.terminal[rows] == name]
             elif kind == "port":
-                selected &= self.port == name
-            self._masks[key] = np.flatnonzero(selected)
+                rows = rows[self.port[rows] == name]
+            self._masks[key] = rows
         return self._masks[key]
 
     def total(self, kind: str, name: str, pollutant: str) -> float:
@@ -268,36 +323,116 @@ class _Ledger:
             self._terminal_rows[terminal] = np.flatnonzero(self.terminal == terminal)
         self.mass[self._terminal_rows[terminal]] *= factor
 
-    def cut(self, cuts: pd.DataFrame) -> None:
+    def cut(self, cuts: _Cuts) -> None:
         """Take each cut from its group's rows in proportion to their mass, never below 0."""
-        sourced = cuts[cuts["source"].notna()]
-        unsourced = cuts[cuts["source"].isna()]
-        if len(sourced):
-            wanted = np.zeros(len(self.group_index))
-            for terminal, source, pollutant, tonnes in zip(
-                sourced["terminal"],
-                sourced["source"],
-                sourced["pollutant"],
-                sourced["reduction_tonnes"],
-                strict=True,
-            ):
-                index = self.group_index.get((str(terminal), str(source), str(pollutant)))
-                if index is not None:
-                    wanted[index] += float(tonnes)
-            totals = np.bincount(self.group, weights=self.mass, minlength=len(wanted))
+        if cuts.sourced_any:
+            group, index = self.groups
+            wanted = np.zeros(len(index))
+            # in the order of the measures (the sums of several cuts of one group)
+            np.add.at(wanted, cuts.sourced_group, cuts.sourced_tonnes)
+            totals = np.bincount(group, weights=self.mass, minlength=len(wanted))
             with np.errstate(divide="ignore", invalid="ignore"):
                 keep = np.where(totals > 0, 1.0 - np.minimum(wanted, totals) / totals, 1.0)
-            self.mass *= keep[self.group]
-        for terminal, pollutant, tonnes in zip(
-            unsourced["terminal"],
-            unsourced["pollutant"],
-            unsourced["reduction_tonnes"],
-            strict=True,
-        ):
-            rows = self.mask("terminal", str(terminal), str(pollutant))
+            self.mass *= keep[group]
+        for terminal, pollutant, tonnes in cuts.unsourced:
+            rows = self.mask("terminal", terminal, pollutant)
             total = float(self.mass[rows].sum())
             if total > 0:
-                self.mass[rows] *= 1.0 - min(float(tonnes), total) / total
+                self.mass[rows] *= 1.0 - min(tonnes, total) / total
+
+
+@dataclass(frozen=True)
+class _Cuts:
+    """The reductions of the measures taken for one cap, ready for :meth:`_Ledger.cut`."""
+
+    sourced_any: bool
+    """Whether any measure taken names its source."""
+    sourced_group: np.ndarray
+    """Ledger group of each reduction of a measure with a source, in the options' order."""
+    sourced_tonnes: np.ndarray
+    """Those reductions [t]."""
+    unsourced: list[tuple[str, str, float]]
+    """``(terminal, pollutant, tonnes)`` of the measures without a source, in order."""
+
+
+class _MeritOrder:
+    """The clean-technology options as arrays, and the share of each measure taken so far."""
+
+    def __init__(self, measures: pd.DataFrame, ledger: _Ledger) -> None:
+        self.terminal = measures["terminal"].astype(str).to_numpy(dtype=object)
+        self.port = measures["port"].astype(str).to_numpy(dtype=object)
+        self.pollutant = measures["pollutant"].astype(str).to_numpy(dtype=object)
+        self.has_source = measures["source"].notna().to_numpy(dtype=bool)
+        self.source = np.where(
+            self.has_source, measures["source"].astype(object).to_numpy(dtype=object), ""
+        ).astype(str)
+        self.reduction = measures["reduction_tonnes"].to_numpy(dtype=float)
+        self.per_tonne = (
+            measures["cost_usd"]
+            / measures["reduction_tonnes"].where(measures["reduction_tonnes"] > 0)
+        ).to_numpy(dtype=float)
+        keys = measures["terminal"].astype(str) + "|" + measures["measure"].astype(str)
+        self.key = keys.to_numpy(dtype=object)
+        self.taken: dict[str, float] = {}
+        """``"<terminal>|<measure>"`` -> share of the measure taken."""
+        self._ledger = ledger
+        self._group: np.ndarray | None = None
+        self._by_pollutant: dict[str, np.ndarray] = {}
+
+    def _row_group(self) -> np.ndarray:
+        """Ledger group each option row cuts (-1: none, or no source)."""
+        if self._group is None:
+            _, index = self._ledger.groups
+            self._group = np.array(
+                [
+                    index.get((t, s, p), -1) if has else -1
+                    for t, s, p, has in zip(
+                        self.terminal, self.source, self.pollutant, self.has_source, strict=True
+                    )
+                ],
+                dtype=np.intp,
+            )
+        return self._group
+
+    def candidates(self, kind: str, name: str, pollutant: str) -> np.ndarray:
+        """Option rows of the pollutant in the scope, cheapest per tonne first (stable)."""
+        if pollutant not in self._by_pollutant:
+            self._by_pollutant[pollutant] = np.flatnonzero(self.pollutant == pollutant)
+        rows = self._by_pollutant[pollutant]
+        if kind == "terminal":
+            rows = rows[self.terminal[rows] == name]
+        elif kind == "port":
+            rows = rows[self.port[rows] == name]
+        return rows[np.argsort(self.per_tonne[rows], kind="stable")]
+
+    def take(self, kind: str, name: str, pollutant: str, excess: float) -> _Cuts | None:
+        """Take measures in merit order until ``excess`` tonnes are cut (the last in part)."""
+        chosen: dict[str, float] = {}
+        for row in self.candidates(kind, name, pollutant):
+            if excess <= 1e-12:
+                break
+            key = str(self.key[row])
+            left = 1.0 - self.taken.get(key, 0.0)
+            reduction = float(self.reduction[row])
+            if left <= 0 or reduction <= 0:
+                continue
+            share = left if reduction * left <= excess else excess / reduction
+            self.taken[key] = self.taken.get(key, 0.0) + share
+            excess -= reduction * share
+            chosen[key] = share
+        if not chosen:
+            return None
+        # every pollutant row of the measures taken, in the order of the options
+        rows = np.flatnonzero(np.isin(self.key, list(chosen)))
+        tonnes = self.reduction[rows] * np.array([chosen[str(k)] for k in self.key[rows]])
+        sourced = self.has_source[rows]
+        group = self._row_group()[rows[sourced]] if sourced.any() else np.array([], np.intp)
+        found = group >= 0
+        unsourced = [
+            (str(self.terminal[r]), str(self.pollutant[r]), float(t))
+            for r, t in zip(rows[~sourced], tonnes[~sourced], strict=True)
+        ]
+        return _Cuts(bool(sourced.any()), group[found], tonnes[sourced][found], unsourced)
 
 
 def apply_caps(
@@ -339,51 +474,22 @@ def apply_caps(
     year = int(emissions["year"].iloc[0]) if len(emissions) else 0
     work = emissions.copy()
     ledger = _Ledger(work)
+    before = ledger.mass.copy()
     container = teu.set_index("terminal")
-    allowed = pd.Series(1.0, index=container.index, name="allowed_share")
-    bound_by = pd.Series(None, index=container.index, dtype=object)
-    taken: dict[str, float] = {}  # measure key -> share taken
+    allowed = dict.fromkeys(container.index, 1.0)
+    bound_by: dict[object, str | None] = dict.fromkeys(container.index)
     measures = measure_table(options)
-    by_pollutant = {str(k): v for k, v in measures.groupby("pollutant")} if len(measures) else {}
+    merit = _MeritOrder(measures, ledger) if len(measures) else None
 
     def take_measures(kind: str, name: str, pollutant: str, limit: float) -> None:
-        if measures.empty:
+        if merit is None:
             return
         excess = ledger.total(kind, name, pollutant) - limit
         if excess <= 0:
             return
-        candidates = by_pollutant.get(pollutant, measures.iloc[:0])
-        if kind == "terminal":
-            candidates = candidates[candidates["terminal"] == name]
-        elif kind == "port":
-            candidates = candidates[candidates["port"] == name]
-        candidates = candidates.assign(
-            per_tonne=candidates["cost_usd"]
-            / candidates["reduction_tonnes"].where(candidates["reduction_tonnes"] > 0)
-        ).sort_values("per_tonne", kind="stable")
-        chosen: list[tuple[str, str, float]] = []
-        for terminal, measure, reduction in zip(
-            candidates["terminal"],
-            candidates["measure"],
-            candidates["reduction_tonnes"],
-            strict=True,
-        ):
-            if excess <= 1e-12:
-                break
-            key = f"{terminal}|{measure}"
-            left = 1.0 - taken.get(key, 0.0)
-            reduction = float(reduction)
-            if left <= 0 or reduction <= 0:
-                continue
-            share = left if reduction * left <= excess else excess / reduction
-            taken[key] = taken.get(key, 0.0) + share
-            excess -= reduction * share
-            chosen.append((str(terminal), str(measure), share))
-        if chosen:
+        cuts = merit.take(kind, name, pollutant, excess)
+        if cuts is not None:
             # all the measures taken for this cap, applied to the emissions at once
-            picks = pd.DataFrame(chosen, columns=["terminal", "measure", "share"])
-            cuts = measures.merge(picks, on=["terminal", "measure"])
-            cuts["reduction_tonnes"] = cuts["reduction_tonnes"] * cuts["share"]
             ledger.cut(cuts)
 
     terminal_caps = caps[caps["scope"] == "terminal"]
@@ -395,7 +501,7 @@ def apply_caps(
         if technology_first:
             take_measures("terminal", name, pollutant, limit)
         total = ledger.total("terminal", name, pollutant)
-        if turn_away and total > limit and name in allowed.index:
+        if turn_away and total > limit and name in allowed:
             share = limit / total if total > 0 else 1.0
             ledger.scale_terminal(name, share)
             allowed[name] *= share
@@ -422,36 +528,29 @@ def apply_caps(
     work["mass_tonnes"] = ledger.mass
 
     demand = container["teu"].astype(float)
+    allowed_share = pd.Series(allowed, index=container.index, name="allowed_share", dtype=float)
     terminals = pd.DataFrame(
         {
             "year": year,
             "port": container["port"],
             "terminal": container.index,
             "teu_demand": demand,
-            "teu_handled": demand * allowed,
-            "teu_turned_away": demand * (1.0 - allowed),
-            "allowed_share": allowed,
-            "binding_date": [binding_date(profile, float(a)) for a in allowed],
-            "binding_cap": bound_by,
+            "teu_handled": demand * allowed_share,
+            "teu_turned_away": demand * (1.0 - allowed_share),
+            "allowed_share": allowed_share,
+            "binding_date": _binding_dates(profile, [float(a) for a in allowed_share]),
+            "binding_cap": pd.Series(bound_by, index=container.index, dtype=object),
         }
     ).reset_index(drop=True)
+    records = caps.to_dict("records")
+    scopes = [(str(c["scope"]), str(c["target"]), str(c["pollutant"])) for c in records]
     caps_out = caps.assign(
-        before_tonnes=[
-            _scope_total(emissions, str(c["scope"]), str(c["target"]), str(c["pollutant"]))
-            for c in caps.to_dict("records")
-        ],
-        after_tonnes=[
-            ledger.total(str(c["scope"]), str(c["target"]), str(c["pollutant"]))
-            for c in caps.to_dict("records")
-        ],
+        before_tonnes=[float(before[ledger.mask(*scope)].sum()) for scope in scopes],
+        after_tonnes=[ledger.total(*scope) for scope in scopes],
     )
     caps_out["met"] = caps_out["after_tonnes"] <= caps_out["cap_tonnes"] * (1 + 1e-9) + 1e-9
+    taken = merit.taken if merit is not None else {}
     return PolicyOutcome(terminals, work, taken_table(measures, taken, year), caps_out)
-
-
-def _scale_terminal(work: pd.DataFrame, terminal: str, factor: float) -> None:
-    mask = work["terminal"] == terminal
-    work.loc[mask, "mass_tonnes"] *= factor
 
 
 def daily_ledger(

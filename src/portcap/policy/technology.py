@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import functools
 import re
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
@@ -64,11 +65,14 @@ __all__ = [
     "OPTION_COLUMNS",
     "QUANTITIES",
     "TECHNOLOGY_TABLES",
+    "OptionPlan",
     "TechnologyParameters",
     "abatement_options",
     "annualised_cost_usd",
     "capital_recovery_factor",
     "measure_table",
+    "option_plan",
+    "options_from_plan",
 ]
 
 QUANTITIES: dict[str, tuple[float, float, str]] = {
@@ -458,6 +462,174 @@ def _reduction_fractions() -> pd.DataFrame:
 _REQUIRED = ("terminal", "source", "mode", "engine", "pollutant", "mass_tonnes")
 
 
+@dataclass(frozen=True)
+class OptionPlan:
+    """Where each packaged measure applies in the rows of one emissions table.
+
+    The part of :func:`abatement_options` that depends on the table's rows, not on their
+    masses or the parameters. An ensemble's draws project the same rows of a year with
+    other masses (another growth rate) and price them with other parameters (cost and
+    availability scales): the plan matches the measures' patterns and groups the rows
+    once, and :func:`options_from_plan` only sums masses and prices, in arrays. Make one
+    with :func:`option_plan`.
+
+    Attributes
+    ----------
+    n_rows : int
+        Rows of the emissions table.
+    has_co2 : bool
+        Whether the table has ``co2`` rows (the units are counted from them).
+    rows : numpy.ndarray
+        Positions of the rows each measure applies to, measure after measure (a row
+        appears once per measure that applies to it).
+    codes : numpy.ndarray
+        Group of each of ``rows``: one group per measure, port, terminal and pollutant.
+    measure, port, terminal, pollutant, source, unit : numpy.ndarray
+        Labels of each group (object arrays).
+    fraction : numpy.ndarray
+        Reduction fraction of the group's measure for its pollutant [-] (NaN: the
+        pollutant is not one of ``factors.POLLUTANTS``, no option).
+    co2_group : numpy.ndarray
+        Group holding the CO2 of the same measure, port and terminal (-1: none).
+    by_measure : dict of str to slice
+        Groups of each measure (contiguous, in the order of ``port, terminal, pollutant``).
+    """
+
+    n_rows: int
+    has_co2: bool
+    rows: npt.NDArray[np.intp]
+    codes: npt.NDArray[np.intp]
+    measure: npt.NDArray[np.object_]
+    port: npt.NDArray[np.object_]
+    terminal: npt.NDArray[np.object_]
+    pollutant: npt.NDArray[np.object_]
+    source: npt.NDArray[np.object_]
+    unit: npt.NDArray[np.object_]
+    fraction: npt.NDArray[np.float64]
+    co2_group: npt.NDArray[np.intp]
+    by_measure: dict[str, slice]
+
+
+def _check_columns(emissions: pd.DataFrame) -> None:
+    missing = [c for c in _REQUIRED if c not in emissions.columns]
+    if missing:
+        raise InputError(
+            f"emissions table: missing column(s) {missing}; expected the port_inventory "
+            f"emissions table ({', '.join(_REQUIRED)})"
+        )
+
+
+def option_plan(emissions: pd.DataFrame) -> OptionPlan:
+    """Match every packaged measure to the rows of an emissions table (see :class:`OptionPlan`).
+
+    Parameters
+    ----------
+    emissions : pandas.DataFrame
+        An emissions table of one year, as for :func:`abatement_options` (its masses are
+        not read).
+
+    Returns
+    -------
+    OptionPlan
+
+    Raises
+    ------
+    InputError
+        If a required column is missing.
+
+    Examples
+    --------
+    >>> emissions = pd.DataFrame({
+    ...     "terminal": "POLB_T", "source": "cargo_handling", "mode": "yard_tractor",
+    ...     "engine": "diesel", "pollutant": ["nox", "co2"], "mass_tonnes": [0.951, 827.8]})
+    >>> plan = option_plan(emissions)
+    >>> plan.measure.tolist(), plan.pollutant.tolist()
+    (['ze_yard_tractor', 'ze_yard_tractor'], ['co2', 'nox'])
+    """
+    _check_columns(emissions)
+    keys = emissions[["terminal", "source", "mode", "engine", "pollutant"]].copy()
+    keys["port"] = (
+        emissions["port"]
+        if "port" in emissions.columns
+        else keys["terminal"].astype(str).str.split("_").str[0]
+    )
+    keys["_row"] = np.arange(len(keys))
+    fractions = _reduction_fractions().set_index(["measure", "pollutant"])["reduction_fraction"]
+    pieces: list[pd.DataFrame] = []
+    row_parts: list[npt.NDArray[np.intp]] = []
+    code_parts: list[npt.NDArray[np.intp]] = []
+    by_measure: dict[str, slice] = {}
+    start = 0
+    for measure in _measures_cached().to_dict("records"):
+        matched = keys[
+            (keys["source"] == measure["source"])
+            & keys["mode"].astype(str).str.fullmatch(str(measure["mode_pattern"]))
+            & keys["engine"].astype(str).str.fullmatch(str(measure["engine_pattern"]))
+        ]
+        if matched.empty:
+            continue
+        grouped = matched.groupby(["port", "terminal", "pollutant"], sort=True)
+        labels = grouped.size().index.to_frame(index=False)
+        labels["measure"] = measure["measure"]
+        labels["source"] = measure["source"]
+        labels["unit"] = measure["unit"]
+        row_parts.append(matched["_row"].to_numpy(dtype=np.intp))
+        code_parts.append(grouped.ngroup().to_numpy(dtype=np.intp) + start)
+        by_measure[str(measure["measure"])] = slice(start, start + len(labels))
+        start += len(labels)
+        pieces.append(labels)
+    if not pieces:
+        empty = np.array([], dtype=object)
+        return OptionPlan(
+            len(emissions),
+            bool((emissions["pollutant"] == "co2").any()),
+            np.array([], dtype=np.intp),
+            np.array([], dtype=np.intp),
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            empty,
+            np.array([], dtype=float),
+            np.array([], dtype=np.intp),
+            {},
+        )
+    groups = pd.concat(pieces, ignore_index=True)
+    rows = np.concatenate(row_parts)
+    codes = np.concatenate(code_parts)
+    fraction = fractions.reindex(
+        pd.MultiIndex.from_frame(groups[["measure", "pollutant"]].astype(object))
+    ).to_numpy(dtype=float)
+    # the group with the CO2 of the same measure, port and terminal (units are counted on it)
+    owner = pd.MultiIndex.from_frame(groups[["measure", "port", "terminal"]].astype(object))
+    is_co2 = (groups["pollutant"] == "co2").to_numpy()
+    co2_of = pd.Series(np.flatnonzero(is_co2), index=owner[is_co2])
+    co2_group = co2_of.reindex(owner).fillna(-1).to_numpy(dtype=np.intp)
+
+    def column(name: str) -> npt.NDArray[np.object_]:
+        return groups[name].astype(object).to_numpy(dtype=object)
+
+    plan = OptionPlan(
+        n_rows=len(emissions),
+        has_co2=bool((emissions["pollutant"] == "co2").any()),
+        rows=rows,
+        codes=codes,
+        measure=column("measure"),
+        port=column("port"),
+        terminal=column("terminal"),
+        pollutant=column("pollutant"),
+        source=column("source"),
+        unit=column("unit"),
+        fraction=fraction,
+        co2_group=co2_group,
+        by_measure=by_measure,
+    )
+    for array in (plan.rows, plan.codes, plan.fraction, plan.co2_group):
+        array.setflags(write=False)  # plans are kept and shared: read-only
+    return plan
+
+
 def abatement_options(
     emissions: pd.DataFrame,
     *,
@@ -513,74 +685,149 @@ def abatement_options(
     definition: annualised cost over annual reduction). Valid for the yearly inventory of
     one year: the availability is a share per year of what is left that year.
 
+    The work is split in two: :func:`option_plan` matches the measures to the rows, and
+    :func:`options_from_plan` prices the masses; callers that price the same rows many
+    times (an ensemble) keep the plan.
+
     References
     ----------
     CARB, Carl Moyer Program Guidelines (cost-effectiveness with capital recovery
     factors); measure values in ``portcap/data/policy/SOURCES.md``.
     """
+    _check_columns(emissions)
+    return options_from_plan(
+        option_plan(emissions),
+        emissions["mass_tonnes"].to_numpy(dtype=float),
+        year=year,
+        parameters=parameters,
+    )
+
+
+def options_from_plan(
+    plan: OptionPlan,
+    mass_tonnes: npt.ArrayLike,
+    *,
+    year: int,
+    parameters: TechnologyParameters | None = None,
+) -> pd.DataFrame:
+    """Price the measures of a plan on the masses of its table's rows.
+
+    Parameters
+    ----------
+    plan : OptionPlan
+        From :func:`option_plan` of a table with these rows.
+    mass_tonnes : array_like
+        Mass of each row of that table, in its order [t].
+    year : int
+        The year [year].
+    parameters : TechnologyParameters, optional
+        Discount rate, cap pollutant, measures allowed, sensitivities.
+
+    Returns
+    -------
+    pandas.DataFrame
+        As :func:`abatement_options` of the table with these masses.
+
+    Raises
+    ------
+    InputError
+        If the table has rows but no ``co2`` rows.
+    ValueError
+        If the masses are not one per row of the plan's table.
+    """
     parameters = parameters or TechnologyParameters()
-    missing = [c for c in _REQUIRED if c not in emissions.columns]
-    if missing:
-        raise InputError(
-            f"emissions table: missing column(s) {missing}; expected the port_inventory "
-            f"emissions table ({', '.join(_REQUIRED)})"
+    mass = np.asarray(mass_tonnes, dtype=float)
+    if mass.shape != (plan.n_rows,):
+        msg = (
+            f"mass_tonnes must have one value per row of the plan ({plan.n_rows}), got {mass.shape}"
         )
-    measures = measure_table(parameters)
+        raise ValueError(msg)
+    measures = _priced_measures(parameters.model_dump_json())
     measures = measures[measures["available_from_year"] <= int(year)]
-    if emissions.empty or measures.empty:
+    if plan.n_rows == 0 or measures.empty:
         return _empty()
-    if not (emissions["pollutant"] == "co2").any():
+    if not plan.has_co2:
         raise InputError(
             "emissions table: no 'co2' rows; the units of each measure are counted from "
             "fossil CO2, so pass the whole emissions table (all pollutants)"
         )
-    work = emissions.copy()
-    if "port" not in work.columns:
-        work["port"] = work["terminal"].astype(str).str.split("_").str[0]
-    fractions = _reduction_fractions()
-    pieces: list[pd.DataFrame] = []
-    # one pass per measure (a dozen), each vectorised over the emission rows
-    for measure in measures.to_dict("records"):
-        matched = work[
-            (work["source"] == measure["source"])
-            & work["mode"].astype(str).str.fullmatch(str(measure["mode_pattern"]))
-            & work["engine"].astype(str).str.fullmatch(str(measure["engine_pattern"]))
-        ]
-        if matched.empty:
-            continue
-        mass = matched.groupby(["port", "terminal", "pollutant"], as_index=False)[
-            "mass_tonnes"
-        ].sum()
-        co2 = mass[mass["pollutant"] == "co2"].set_index(["port", "terminal"])["mass_tonnes"]
-        share = float(measure["availability_share_per_year"])
-        units = share * co2 / float(measure["unit_co2_tonnes"])
-        mine = fractions[fractions["measure"] == measure["measure"]]
-        mass = mass.merge(mine[["pollutant", "reduction_fraction"]], on="pollutant", validate="m:1")
-        mass["reduction_tonnes"] = share * mass["reduction_fraction"] * mass["mass_tonnes"]
-        keys = pd.MultiIndex.from_frame(mass[["port", "terminal"]])
-        mass["units"] = units.reindex(keys).fillna(0.0).to_numpy(dtype=float)
-        mass["cost_usd"] = mass["units"] * float(measure["annualised_cost_usd_per_unit"])
-        mass = mass.assign(
-            measure=measure["measure"], source=measure["source"], unit=measure["unit"]
-        )
-        # rows without CO2 cannot be counted in units, hence not priced: no option
-        pieces.append(mass[(mass["reduction_tonnes"] > 0) & (mass["units"] > 0)])
-    if not pieces:
+    if not plan.by_measure:
         return _empty()
-    options = pd.concat(pieces, ignore_index=True)
-    options["year"] = int(year)
-    cap = options[options["pollutant"] == parameters.cap_pollutant].set_index(
-        ["terminal", "measure"]
+    # the same grouped (compensated) sums as a groupby of the table, on integer codes
+    sums = (
+        pd.Series(mass[plan.rows])
+        .groupby(plan.codes, sort=True)
+        .sum()
+        .reindex(np.arange(len(plan.measure)), fill_value=0.0)
+        .to_numpy(dtype=float)
     )
-    per_tonne = cap["cost_usd"] / cap["reduction_tonnes"]
-    keys = pd.MultiIndex.from_frame(options[["terminal", "measure"]])
-    options["cost_per_tonne_usd"] = per_tonne.reindex(keys).to_numpy(dtype=float)
+    chosen: list[npt.NDArray[np.intp]] = []
+    units_parts: list[npt.NDArray[np.float64]] = []
+    reduction_parts: list[npt.NDArray[np.float64]] = []
+    cost_parts: list[npt.NDArray[np.float64]] = []
+    for name, share, unit_co2, unit_cost in zip(
+        measures["measure"],
+        measures["availability_share_per_year"],
+        measures["unit_co2_tonnes"],
+        measures["annualised_cost_usd_per_unit"],
+        strict=True,
+    ):
+        span = plan.by_measure.get(str(name))
+        if span is None:
+            continue
+        groups = np.arange(span.start, span.stop)
+        groups = groups[~np.isnan(plan.fraction[groups])]
+        share = float(share)
+        co2 = plan.co2_group[groups]
+        units = np.where(co2 >= 0, share * sums[np.maximum(co2, 0)] / float(unit_co2), 0.0)
+        reduction = share * plan.fraction[groups] * sums[groups]
+        cost = units * float(unit_cost)
+        # rows without CO2 cannot be counted in units, hence not priced: no option
+        keep = (reduction > 0) & (units > 0)
+        chosen.append(groups[keep])
+        units_parts.append(units[keep])
+        reduction_parts.append(reduction[keep])
+        cost_parts.append(cost[keep])
+    index = np.concatenate(chosen) if chosen else np.array([], dtype=np.intp)
+    if not len(index):
+        return _empty()
+    units = np.concatenate(units_parts)
+    reduction = np.concatenate(reduction_parts)
+    cost = np.concatenate(cost_parts)
+    measure, port, terminal = plan.measure[index], plan.port[index], plan.terminal[index]
+    pollutant = plan.pollutant[index]
+    # cost per tonne of the cap pollutant, on every row of the terminal's measure
+    owner = pd.MultiIndex.from_arrays([measure, port, terminal])
+    is_cap = pollutant == parameters.cap_pollutant
+    per_tonne_of = pd.Series(cost[is_cap] / reduction[is_cap], index=owner[is_cap])
+    per_tonne = per_tonne_of.reindex(owner).to_numpy(dtype=float)
     order = {p: i for i, p in enumerate(factors.POLLUTANTS)}
-    options["_p"] = options["pollutant"].map(order)
-    options = options.sort_values(
-        ["cost_per_tonne_usd", "terminal", "measure", "_p"], na_position="last"
+    rank_p = np.array([order.get(str(p), len(order)) for p in pollutant])
+    _, rank_measure = np.unique(measure.astype(str), return_inverse=True)
+    _, rank_terminal = np.unique(terminal.astype(str), return_inverse=True)
+    sort = np.lexsort((rank_p, rank_measure, rank_terminal, per_tonne))
+    options = pd.DataFrame(
+        {
+            "year": np.full(len(index), int(year), dtype="int64"),
+            "port": port[sort],
+            "terminal": terminal[sort],
+            "measure": measure[sort],
+            "source": plan.source[index][sort],
+            "unit": plan.unit[index][sort],
+            "units": units[sort],
+            "pollutant": pollutant[sort],
+            "reduction_tonnes": reduction[sort],
+            "cost_usd": cost[sort],
+            "cost_per_tonne_usd": per_tonne[sort],
+        }
     )
-    return options[list(OPTION_COLUMNS)].reset_index(drop=True)
+    return options[list(OPTION_COLUMNS)]
+
+
+@functools.lru_cache(maxsize=64)
+def _priced_measures(parameters_json: str) -> pd.DataFrame:
+    """:func:`measure_table` of the parameters (cached by their content; do not modify)."""
+    return measure_table(TechnologyParameters.model_validate_json(parameters_json))
 
 
 def _empty() -> pd.DataFrame:

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "LEGS",
+    "ais_grid_map",
     "binding_probability_figure",
     "comparison_figures",
     "diversion_sankey",
@@ -96,7 +97,10 @@ def headline_figures(summary: Mapping[str, Any], years: tuple[int, ...]) -> pd.D
 
 def _layout(figure: go.Figure, title: str, *, years: bool = False) -> go.Figure:
     figure.update_layout(
-        title=title, height=_HEIGHT, margin={"l": 60, "r": 20, "t": 50, "b": 40}, autosize=True
+        title=title,
+        height=figure.layout.height or _HEIGHT,  # a figure's own height stays
+        margin={"l": 60, "r": 20, "t": 50, "b": 40},
+        autosize=True,
     )
     if years:
         figure.update_xaxes(dtick=1, tickformat="d")  # whole years, not 2,030.5
@@ -223,6 +227,58 @@ def zones_map(zones: Zones, terminal_tonnes: Mapping[str, float] | None = None) 
     return _layout(
         figure, "San Pedro Bay zones" + (" and terminal emissions" if terminal_tonnes else "")
     )
+
+
+def ais_grid_map(gridded: pd.DataFrame, pollutant: str, zones: Zones) -> go.Figure:
+    """Heat map of ship emissions by grid cell from AIS, with the zone outlines [kg].
+
+    ``gridded`` is :attr:`portcap.engine.ShipsRun.gridded` (``cell_lat_deg,
+    cell_lon_deg, pollutant, mass_kg``). The view opens on the zones; the whole grid is
+    there to pan and zoom.
+    """
+    part = gridded[gridded["pollutant"] == pollutant]
+    table = part.pivot_table(
+        index="cell_lat_deg", columns="cell_lon_deg", values="mass_kg", aggfunc="sum"
+    )
+    figure = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=table.columns.to_numpy(dtype=float),
+            y=table.index.to_numpy(dtype=float),
+            colorscale="YlOrRd",
+            colorbar={"title": "kg", "len": 0.6},
+            hovertemplate="lon %{x:.3f}, lat %{y:.3f}: %{z:,.1f} kg<extra></extra>",
+            name=pollutant,
+        )
+    )
+    for geometry in zones.geometry:
+        for polygon in getattr(geometry, "geoms", [geometry]):
+            lon, lat = np.asarray(shapely.get_coordinates(polygon.exterior)).T
+            figure.add_trace(
+                go.Scatter(
+                    x=lon,
+                    y=lat,
+                    mode="lines",
+                    line={"width": 1, "color": "#1f3b57"},
+                    hoverinfo="skip",
+                    showlegend=False,
+                )
+            )
+    bounds = zones.bounds
+    lat_min, lat_max = bounds[:, 1].min() - 0.1, bounds[:, 3].max() + 0.05
+    figure.update_xaxes(
+        title="longitude [deg]",
+        range=[bounds[:, 0].min() - 0.2, bounds[:, 2].max() + 0.2],
+        constrain="domain",
+    )
+    figure.update_yaxes(
+        title="latitude [deg]",
+        range=[lat_min, lat_max],
+        scaleanchor="x",
+        scaleratio=1 / np.cos(np.radians((lat_min + lat_max) / 2)),
+    )
+    figure.update_layout(height=640)
+    return _layout(figure, f"Ship {pollutant.upper()} from AIS by grid cell [kg]")
 
 
 def ledger_figure(ledger: pd.DataFrame, terminal: str, year: int) -> go.Figure:

@@ -108,6 +108,34 @@ __all__ = [
 ]
 
 
+def _lookup(
+    frame: pd.DataFrame, table: pd.DataFrame, on: list[str], what: str, *, required: bool = True
+) -> pd.DataFrame:
+    """:func:`~portcap.sources._arrays.lookup` (m:1 left join), without a join when it can.
+
+    When the key columns have the same dtypes on both sides, the table's keys are unique
+    and every key of ``frame`` is in the table, the join is the table's value columns
+    taken at the matching rows, which is done here by position (a dict of the table's
+    keys; the tables and frames are small). In every other case (a key missing,
+    duplicate keys, missing values in keys, other dtypes) the join itself runs, with its
+    errors and its missing values, so the result is always that of ``lookup``.
+    """
+    value_columns = [c for c in table.columns if c not in on]
+    if any(c in frame.columns for c in value_columns) or any(
+        frame[c].dtype != table[c].dtype for c in on
+    ):
+        return lookup(frame, table, on, what, required=required)
+    rows: dict[tuple[Any, ...], int] = {}
+    for position, key in enumerate(zip(*(table[c].tolist() for c in on), strict=True)):
+        rows.setdefault(key, position)
+    positions = [rows.get(key, -1) for key in zip(*(frame[c].tolist() for c in on), strict=True)]
+    if len(rows) < len(table) or -1 in positions:
+        return lookup(frame, table, on, what, required=required)
+    values = table[value_columns].take(positions)
+    values.index = frame.index
+    return pd.concat([frame, values], axis=1)
+
+
 # Physical upper bound on fuel sulfur for input checking: residual fuels before the 2012
 # MARPOL global cap of 3.5 % m/m rarely exceeded 4.5 %; 5 % is a guard against percent /
 # fraction mix-ups, not a regulatory value.
@@ -720,7 +748,7 @@ def fuel_for_location(
         }
     ).astype("str")
     table = factors.load_table("fuel_by_location")[["engine", "engine_type", "location", "fuel"]]
-    fuel = lookup(keys, table, ["engine", "engine_type", "location"], "default fuel")["fuel"]
+    fuel = _lookup(keys, table, ["engine", "engine_type", "location"], "default fuel")["fuel"]
     values = fuel.to_numpy(dtype=object).reshape(codes.shape)
     if index is not None:
         return pd.Series(values, index=index, name="fuel", dtype="str")
@@ -881,7 +909,7 @@ def bsfc_g_per_kwh(engine: CodeInput, engine_type: CodeInput, fuel: CodeInput) -
         {name: a.ravel() for name, a in zip(("engine", "engine_type", "fuel"), arrays, strict=True)}
     ).astype("str")
     table = factors.load_table("bsfc")[["engine", "engine_type", "fuel", "bsfc_g_per_kwh"]]
-    values = lookup(keys, table, ["engine", "engine_type", "fuel"], "BSFC")["bsfc_g_per_kwh"]
+    values = _lookup(keys, table, ["engine", "engine_type", "fuel"], "BSFC")["bsfc_g_per_kwh"]
     return wrap(values.to_numpy(dtype=float).reshape(arrays[0].shape), index, "bsfc_g_per_kwh")
 
 
@@ -1295,7 +1323,7 @@ def emission_factors_g_per_kwh(
 
     # tier: non-tiered engine types take Tier 0; tiered ones must be given
     engine_types = factors.load_table("engine_types")[["engine_type", "nox_tiered"]]
-    tiered = lookup(frame, engine_types, ["engine_type"], "engine type")["nox_tiered"]
+    tiered = _lookup(frame, engine_types, ["engine_type"], "engine type")["nox_tiered"]
     tier = np.where(np.isnan(tier) & ~tiered.to_numpy(dtype=bool), 0.0, tier)
     bad_tier = np.isnan(tier) | ~np.isin(tier, np.asarray(factors.TIERS, dtype=float))
     if bad_tier.any():
@@ -1331,14 +1359,14 @@ def emission_factors_g_per_kwh(
     pm_fixed = factors.load_table("pm10_fixed_ef")[[*fuel_keys, "pm10_ef_g_per_kwh"]]
     dpm = factors.load_table("dpm_ratio")[["engine_type", "fuel", "dpm_to_pm10_ratio"]]
 
-    merged = lookup(frame, nox, [*fuel_keys, "tier"], "NOx emission factor")
-    merged = lookup(merged, hc_co, engine_keys, "HC/CO emission factor")
-    merged = lookup(merged, ghg, ["engine", "fuel"], "CH4/N2O emission factor")
-    merged = lookup(merged, bsfc, fuel_keys, "BSFC")
-    merged = lookup(merged, carbon, ["fuel"], "carbon factor")
-    merged = lookup(merged, dpm, ["engine_type", "fuel"], "DPM share")
-    merged = lookup(merged, pm_sulfur, ["fuel"], "PM sulfur coefficients", required=False)
-    merged = lookup(merged, pm_fixed, fuel_keys, "fixed PM10 factor", required=False)
+    merged = _lookup(frame, nox, [*fuel_keys, "tier"], "NOx emission factor")
+    merged = _lookup(merged, hc_co, engine_keys, "HC/CO emission factor")
+    merged = _lookup(merged, ghg, ["engine", "fuel"], "CH4/N2O emission factor")
+    merged = _lookup(merged, bsfc, fuel_keys, "BSFC")
+    merged = _lookup(merged, carbon, ["fuel"], "carbon factor")
+    merged = _lookup(merged, dpm, ["engine_type", "fuel"], "DPM share")
+    merged = _lookup(merged, pm_sulfur, ["fuel"], "PM sulfur coefficients", required=False)
+    merged = _lookup(merged, pm_fixed, fuel_keys, "fixed PM10 factor", required=False)
     no_pm = merged["pm_nominal_g_per_kwh"].isna() & merged["pm10_ef_g_per_kwh"].isna()
     if no_pm.any():
         raise ValueError(
@@ -1421,7 +1449,7 @@ def _binned_power_kw(
     ).astype({"ship_type": "str", "mode": "str"})
     crosswalk = factors.load_table("ship_type_crosswalk")
     crosswalk = crosswalk.loc[crosswalk["method"] == method, ["ship_type", "table_ship_type"]]
-    frame = lookup(frame, crosswalk, ["ship_type"], f"{method} ship-type class")
+    frame = _lookup(frame, crosswalk, ["ship_type"], f"{method} ship-type class")
     table = factors.load_table(table_name)
     table = table.loc[
         table["method"] == method,

@@ -44,6 +44,8 @@ MAX_BODY_BYTES = 16 * 1024
 """Largest request body the server reads [bytes] (a form is a few hundred)."""
 DEFAULT_SCENARIO = "pr2304-cap"
 ENSEMBLE_SCENARIO = "pr2304-cap-uncertain"
+AIS_GRID_DEG = 0.01
+"""Grid of the AIS map on the Inventory page [deg] (about 1.1 km by 0.9 km there)."""
 _SHOWN_POLLUTANTS = ("nox", "pm25", "dpm", "sox", "co2e")
 _PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 _CSP = (
@@ -262,10 +264,17 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
             .rename_axis(columns=None)
             .reset_index()
         )
+        ships_job = manager.latest("ships")
+        ais_chart = None
+        if ships_job is not None and ships_job.result.gridded is not None:
+            ais_chart = _chart(figures.ais_grid_map(ships_job.result.gridded, pollutant, _zones()))
         return page(
             request,
             "inventory.html",
             run_job=job,
+            ships_job=ships_job,
+            ais_chart=ais_chart,
+            ais_snapshot=_AIS_SNAPSHOT,
             years=years,
             year=year,
             pollutants=_SHOWN_POLLUTANTS,
@@ -377,6 +386,21 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
                 _chart(figures.jobs_and_climate_figure(summary)),
             ],
         )
+
+    @app.post("/inventory/ais")
+    async def ais_start(request: Request) -> Response:
+        await _form(request)  # the form has no fields: the packaged snapshot is gridded
+
+        def work(progress: Callable[[int, int], None]) -> engine.ShipsRun:
+            progress(0, 1)
+            path = resources.files("portcap") / "data" / "ais" / _AIS_SNAPSHOT
+            with resources.as_file(path) as snapshot:
+                run = engine.run_ships(snapshot, quarantine_path=None, grid_deg=AIS_GRID_DEG)
+            progress(1, 1)
+            return run
+
+        job = manager.submit("ships", f"ship emissions of {_AIS_SNAPSHOT} on a grid", work)
+        return RedirectResponse(f"/jobs/{job.id}", status_code=303)
 
     @app.get("/compare", response_class=HTMLResponse)
     def compare_page(request: Request) -> Response:
@@ -518,6 +542,8 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
 
 
 _BUSY = ("queued", "running")
+_AIS_SNAPSHOT = "marinecadastre-2022-01-03-socal.csv"
+"""The packaged MarineCadastre AIS snapshot (3 January 2022, Southern California)."""
 
 
 def _submit_run(manager: JobManager, scenario: Any) -> Job:
@@ -531,7 +557,7 @@ def _submit_run(manager: JobManager, scenario: Any) -> Job:
 def _next_url(job: Job) -> str:
     if job.kind == "run":
         return "/?" + urlencode({"run": job.id})
-    return {"compare": "/compare", "ensemble": "/uncertainty"}[job.kind]
+    return {"compare": "/compare", "ensemble": "/uncertainty", "ships": "/inventory#ais"}[job.kind]
 
 
 def _compared() -> list[str]:

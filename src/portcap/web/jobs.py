@@ -1,7 +1,8 @@
 """Background jobs of the dashboard: runs, comparisons and ensembles, one at a time, with progress.
 
 A job is a call into the public API (:func:`portcap.engine.run`,
-:func:`portcap.comparison.compare`, :func:`portcap.ensemble.run_ensemble`) made on a worker
+:func:`portcap.comparison.compare`, :func:`portcap.ensemble.run_ensemble`,
+:func:`portcap.engine.run_ships`) made on a worker
 thread, so the server keeps answering while it works. Each job has a server-made id (hex),
 a progress count, and either its result or the error it raised: a failed run is shown, and
 the server goes on serving.
@@ -30,7 +31,7 @@ from typing import Any, Literal
 
 __all__ = ["JOB_ID_PATTERN", "Job", "JobManager"]
 
-JobKind = Literal["run", "compare", "ensemble"]
+JobKind = Literal["run", "compare", "ensemble", "ships"]
 JobStatus = Literal["queued", "running", "done", "failed"]
 JOB_ID_PATTERN = re.compile(r"^[0-9a-f]{12}$")
 """A job id: 12 lower-case hex digits, made by the server."""
