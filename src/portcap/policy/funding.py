@@ -84,6 +84,9 @@ __all__ = [
     "ProjectPortfolio",
     "YearLedger",
     "allocate_budget",
+    "check_discount_rate",
+    "check_non_negative",
+    "check_weights",
     "empty_caps",
     "make_regime",
     "measure_rows",
@@ -229,12 +232,20 @@ def check_non_negative(value: float | None, what: str) -> None:
         raise ValueError(msg)
 
 
-def _check_weights(weights: Mapping[str, float]) -> None:
+def check_weights(weights: Mapping[str, float]) -> None:
+    """Raise ``ValueError`` unless every weight is a known pollutant's, >= 0, one above 0."""
     for pollutant, weight in weights.items():
         factors.check_choice(pollutant, factors.POLLUTANTS, "pollutant of a weight")
         check_non_negative(weight, f"weight of {pollutant}")
     if not any(w > 0 for w in weights.values()):
         msg = "weights: at least one pollutant must weigh more than zero"
+        raise ValueError(msg)
+
+
+def check_discount_rate(rate: float) -> None:
+    """Raise ``ValueError`` unless the discount rate lies in 0-0.3 per year."""
+    if not 0.0 <= rate <= 0.3:
+        msg = f"discount_rate must be between 0 and 0.3 per year; got {rate}"
         raise ValueError(msg)
 
 
@@ -352,15 +363,13 @@ class FundingParameters(BaseModel):
     @field_validator("weights")
     @classmethod
     def _valid_weights(cls, value: dict[str, float]) -> dict[str, float]:
-        _check_weights(value)
+        check_weights(value)
         return value
 
     @field_validator("discount_rate")
     @classmethod
     def _check_rate(cls, value: float) -> float:
-        if not 0.0 <= value <= 0.3:
-            msg = f"discount_rate must be between 0 and 0.3 per year; got {value}"
-            raise ValueError(msg)
+        check_discount_rate(value)
         return value
 
     @field_validator("eligible_measures")
@@ -530,7 +539,7 @@ def allocate_budget(
     try:
         check_non_negative(budget_usd, "budget_usd")
         check_non_negative(limit_usd_per_weighted_tonne, "limit_usd_per_weighted_tonne")
-        _check_weights(weights)
+        check_weights(weights)
     except ValueError as error:
         raise InputError(str(error)) from error
     if not np.isfinite(budget_usd):

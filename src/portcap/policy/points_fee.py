@@ -351,20 +351,13 @@ class PointsFeeParameters(BaseModel):
     @field_validator("weights")
     @classmethod
     def _valid_weights(cls, value: dict[str, float]) -> dict[str, float]:
-        for pollutant, weight in value.items():
-            factors.check_choice(pollutant, factors.POLLUTANTS, "pollutant of a weight")
-            funding.check_non_negative(weight, f"weight of {pollutant}")
-        if not any(w > 0 for w in value.values()):
-            msg = "weights: at least one pollutant must weigh more than zero"
-            raise ValueError(msg)
+        funding.check_weights(value)
         return value
 
     @field_validator("discount_rate")
     @classmethod
     def _rate(cls, value: float) -> float:
-        if not 0.0 <= value <= 0.3:
-            msg = f"discount_rate must be between 0 and 0.3 per year; got {value}"
-            raise ValueError(msg)
+        funding.check_discount_rate(value)
         return value
 
 

@@ -99,7 +99,7 @@ class _BodyLimit:
 
 
 class _BodyTooLarge(Exception):
-    pass
+    """Raised inside the app when a streamed request body passes the limit."""
 
 
 async def _too_large(send: Callable[[Any], Awaitable[None]], limit: int) -> None:
