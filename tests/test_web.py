@@ -260,3 +260,22 @@ def test_the_inventory_page_grids_the_ais_snapshot(client: TestClient, manager: 
     page = client.get("/inventory?pollutant=co2e").text
     assert 'id="ais-map"' in page
     assert "Ship CO2E from AIS by grid cell" in page
+
+
+def test_each_terminals_ledger_binds_on_the_runs_binding_date(manager: JobManager) -> None:
+    from portcap.report import figures
+
+    job = manager.latest("run")
+    assert job is not None
+    results = job.result
+    table = figures.terminal_caps_table(results, 2031).dropna(subset=["cap_tonnes"])
+    assert len(table) == 13  # the container terminals of both ports
+    for row in table.itertuples():
+        ledger = figures.terminal_ledger(results, 2031, row.terminal)
+        turning = ledger.loc[ledger["turning_away"], "date"]
+        if row.binding_date is None:
+            assert turning.empty
+        else:
+            assert turning.iloc[0] == pd.Timestamp(row.binding_date)
+        assert ledger["cumulative_tonnes"].iloc[-1] == pytest.approx(row.after_tonnes)
+        assert ledger["cumulative_tonnes"].iloc[-1] <= row.cap_tonnes * (1 + 1e-9)

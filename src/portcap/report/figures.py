@@ -32,15 +32,18 @@ import shapely
 
 if TYPE_CHECKING:
     from portcap.ais.zones import Zones
+    from portcap.engine import Results
 
 __all__ = [
     "LEGS",
     "ais_grid_map",
     "binding_probability_figure",
+    "capped_years",
     "comparison_figures",
     "diversion_sankey",
     "diverted_by_gateway_figure",
     "emissions_against_cap",
+    "gateway_table",
     "ensemble_distribution_figure",
     "headline_figures",
     "inventory_bars",
@@ -49,8 +52,12 @@ __all__ = [
     "leakage_figure",
     "leakage_table",
     "ledger_figure",
+    "pollutant_totals",
     "sensitivity_figure",
     "teu_figure",
+    "terminal_caps_table",
+    "terminal_ledger",
+    "terminal_tonnes",
     "turned_away_figure",
     "years_table",
     "zones_map",
@@ -93,6 +100,91 @@ def headline_figures(summary: Mapping[str, Any], years: tuple[int, ...]) -> pd.D
     """Return the headline figures of the given years (the rows of :func:`years_table` kept)."""
     table = years_table(summary)
     return table[table["year"].isin(years)].reset_index(drop=True)
+
+
+def pollutant_totals(emissions: pd.DataFrame, by: str, pollutants: tuple[str, ...]) -> pd.DataFrame:
+    """Return emissions summed by ``by`` (rows) and pollutant (columns, in the given order) [t].
+
+    Examples
+    --------
+    >>> table = pd.DataFrame({"source": ["ogv", "ogv", "rail"], "pollutant": ["nox", "co2e",
+    ...     "nox"], "mass_tonnes": [2.0, 9.0, 1.0]})
+    >>> pollutant_totals(table, "source", ("nox", "co2e")).to_dict("records")
+    [{'source': 'ogv', 'nox': 2.0, 'co2e': 9.0}, {'source': 'rail', 'nox': 1.0, 'co2e': nan}]
+    """
+    return (
+        emissions[emissions["pollutant"].isin(pollutants)]
+        .pivot_table(index=by, columns="pollutant", values="mass_tonnes", aggfunc="sum")
+        .reindex(columns=list(pollutants))
+        .rename_axis(columns=None)
+        .reset_index()
+    )
+
+
+def terminal_tonnes(emissions: pd.DataFrame, pollutant: str) -> dict[str, float]:
+    """Return each terminal's emissions of one pollutant [t] (for :func:`zones_map`)."""
+    chosen = emissions[emissions["pollutant"] == pollutant]
+    return {str(k): float(v) for k, v in chosen.groupby("terminal")["mass_tonnes"].sum().items()}
+
+
+def capped_years(results: Results) -> list[int]:
+    """Return the years in which a run had caps on single terminals."""
+    caps = results.caps
+    if not len(caps):
+        return []
+    return sorted(int(y) for y in caps.loc[caps["scope"] == "terminal", "year"].unique())
+
+
+def terminal_caps_table(results: Results, year: int) -> pd.DataFrame:
+    """Return the container terminals of one year with their caps, emissions and cargo."""
+    caps = results.caps
+    rows = caps[(caps["scope"] == "terminal") & (caps["year"] == year)]
+    return results.terminals[results.terminals["year"] == year].merge(
+        rows[["target", "pollutant", "cap_tonnes", "before_tonnes", "after_tonnes"]],
+        left_on="terminal",
+        right_on="target",
+        how="left",
+    )[
+        [
+            "terminal",
+            "pollutant",
+            "cap_tonnes",
+            "before_tonnes",
+            "after_tonnes",
+            "binding_date",
+            "teu_demand",
+            "teu_turned_away",
+            "allowed_share",
+        ]
+    ]
+
+
+def terminal_ledger(results: Results, year: int, terminal: str) -> pd.DataFrame:
+    """Return a capped terminal's daily ledger in one year against its cap.
+
+    :func:`portcap.policy.cap.daily_ledger` on the run's inputs: the terminal's emissions
+    after the policy and its cap (the caps table), the share of its cargo it handled (the
+    terminals table), and the year's activity profile
+    (:func:`portcap.forecast.daily_profile`).
+    """
+    from portcap.forecast import daily_profile
+    from portcap.policy.cap import daily_ledger
+
+    table = terminal_caps_table(results, year)
+    row = table[table["terminal"] == terminal].iloc[0]
+    return daily_ledger(
+        daily_profile(year),
+        handled_tonnes=float(row["after_tonnes"]),
+        allowed_share=float(row["allowed_share"]),
+        cap_tonnes=float(row["cap_tonnes"]),
+    )
+
+
+def gateway_table(year_summary: Mapping[str, Any]) -> pd.DataFrame:
+    """Return one year's diverted TEU by gateway, most first (from ``summary["years"]``)."""
+    diverted: dict[str, float] = year_summary["teu_diverted_by_port"]
+    ranked = sorted(diverted.items(), key=lambda item: -item[1])
+    return pd.DataFrame(ranked, columns=["gateway", "TEU diverted"])
 
 
 def _layout(figure: go.Figure, title: str, *, years: bool = False) -> go.Figure:

@@ -30,9 +30,8 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
-from portcap import __version__, comparison, engine, ensemble, forecast
+from portcap import __version__, comparison, engine, ensemble
 from portcap.ais.zones import load_zones
-from portcap.policy.cap import daily_ledger
 from portcap.report import figures
 from portcap.scenario import load_scenario
 from portcap.web import forms
@@ -255,15 +254,6 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
         case = _choice(request.query_params.get("case"), ["policy", "baseline"], "policy")
         table = results.emissions if case == "policy" else results.baseline_emissions
         part = table[table["year"] == year]
-        chosen = part[part["pollutant"] == pollutant]
-        by_terminal = chosen.groupby("terminal")["mass_tonnes"].sum()
-        totals = (
-            part[part["pollutant"].isin(_SHOWN_POLLUTANTS)]
-            .pivot_table(index="source", columns="pollutant", values="mass_tonnes", aggfunc="sum")
-            .reindex(columns=list(_SHOWN_POLLUTANTS))
-            .rename_axis(columns=None)
-            .reset_index()
-        )
         ships_job = manager.latest("ships")
         ais_chart = None
         if ships_job is not None and ships_job.result.gridded is not None:
@@ -280,12 +270,12 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
             pollutants=_SHOWN_POLLUTANTS,
             pollutant=pollutant,
             case=case,
-            totals=_table(totals, 1),
+            totals=_table(figures.pollutant_totals(part, "source", _SHOWN_POLLUTANTS), 1),
             charts=[
                 _chart(figures.inventory_bars(part, by="source", pollutant=pollutant)),
                 _chart(figures.inventory_bars(part, by="terminal", pollutant=pollutant)),
             ],
-            map_chart=_chart(figures.zones_map(_zones(), by_terminal.to_dict())),
+            map_chart=_chart(figures.zones_map(_zones(), figures.terminal_tonnes(part, pollutant))),
         )
 
     @app.get("/cap", response_class=HTMLResponse)
@@ -294,47 +284,15 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
         if job is None:
             return waiting(request, "cap.html", "the default scenario")
         results: engine.Results = job.result
-        caps = results.caps
-        terminal_caps = caps[caps["scope"] == "terminal"] if len(caps) else caps
-        years = sorted(int(y) for y in terminal_caps["year"].unique()) if len(caps) else []
+        years = figures.capped_years(results)
         if not years:
             return page(request, "cap.html", run_job=job, years=[], scenario=results.scenario)
         year = _choice(request.query_params.get("year"), years, years[0])
-        rows = terminal_caps[terminal_caps["year"] == year]
-        terminals = sorted(rows["target"])
+        table = figures.terminal_caps_table(results, year).dropna(subset=["cap_tonnes"])
+        terminals = sorted(table["terminal"])
         terminal = _choice(request.query_params.get("terminal"), terminals, terminals[0])
-        cap_row = rows[rows["target"] == terminal].iloc[0]
-        state = results.terminals[
-            (results.terminals["year"] == year) & (results.terminals["terminal"] == terminal)
-        ].iloc[0]
-        ledger = daily_ledger(
-            forecast.daily_profile(year),
-            handled_tonnes=float(cap_row["after_tonnes"]),
-            allowed_share=float(state["allowed_share"]),
-            cap_tonnes=float(cap_row["cap_tonnes"]),
-        )
-        table = (
-            results.terminals[results.terminals["year"] == year]
-            .merge(
-                rows[["target", "pollutant", "cap_tonnes", "before_tonnes", "after_tonnes"]],
-                left_on="terminal",
-                right_on="target",
-                how="left",
-            )
-            .loc[
-                :,
-                [
-                    "terminal",
-                    "pollutant",
-                    "cap_tonnes",
-                    "before_tonnes",
-                    "after_tonnes",
-                    "binding_date",
-                    "teu_demand",
-                    "teu_turned_away",
-                ],
-            ]
-        )
+        state = table.set_index("terminal").loc[terminal]
+        ledger = figures.terminal_ledger(results, year, terminal)
         return page(
             request,
             "cap.html",
@@ -346,7 +304,7 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
             terminal=terminal,
             binding=state["binding_date"],
             turned_away=float(state["teu_turned_away"]),
-            table=_table(table, 1),
+            table=_table(table.drop(columns="allowed_share"), 1),
             charts=[
                 _chart(figures.ledger_figure(ledger, terminal, year)),
                 _chart(figures.turned_away_figure(results.terminals, year)),
@@ -367,9 +325,6 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
         year = _choice(request.query_params.get("year"), years, years[0])
         pollutant = _choice(request.query_params.get("pollutant"), ["nox", "co2e"], "nox")
         row = by_year[year]
-        diverted: dict[str, float] = row["teu_diverted_by_port"]
-        ranked = sorted(diverted.items(), key=lambda item: -item[1])
-        gateways = pd.DataFrame(ranked, columns=["gateway", "TEU diverted"])
         return page(
             request,
             "diversion.html",
@@ -378,7 +333,7 @@ def create_app(*, start_default_run: bool = True, jobs: JobManager | None = None
             year=year,
             pollutant=pollutant,
             row=row,
-            gateways=_table(gateways),
+            gateways=_table(figures.gateway_table(row)),
             leakage=_table(figures.leakage_table(results.diversion, year, pollutant), 1),
             charts=[
                 _chart(figures.diversion_sankey(results.diversion, year)),
