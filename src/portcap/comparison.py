@@ -26,11 +26,12 @@ from pathlib import Path
 import pandas as pd
 
 from portcap.engine import Results, run
-from portcap.scenario import Scenario
+from portcap.scenario import MILESTONES, Scenario
 
 __all__ = [
     "COMPARISON_COLUMNS",
     "DEFAULT_SCENARIOS",
+    "MILESTONES",
     "comparison_table",
     "compare",
 ]
@@ -45,8 +46,6 @@ DEFAULT_SCENARIOS: tuple[str, ...] = (
 )
 """The built-in set compared by ``portcap compare`` with no argument."""
 
-MILESTONES: tuple[int, ...] = (2031, 2037)
-"""The milestone years of the PR 2304 concept."""
 
 COMPARISON_COLUMNS: tuple[str, ...] = (
     "scenario",

@@ -51,7 +51,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from scipy import stats
 from scipy.stats import qmc
 
-from portcap.scenario import Scenario, ScenarioError, load_scenario
+from portcap.scenario import MILESTONES, Scenario, ScenarioError, load_scenario
 
 __all__ = [
     "HEADLINES",
@@ -537,7 +537,7 @@ def _sensitivity(samples: pd.DataFrame, table: pd.DataFrame, names: Sequence[str
     if len(samples) < 3:
         return pd.DataFrame(columns=columns)
     rows = []
-    for year in sorted(set(table["year"]) & {2031, 2037}) or [int(table["year"].max())]:
+    for year in sorted(set(table["year"]) & set(MILESTONES)) or [int(table["year"].max())]:
         part = table[table["year"] == year].set_index("draw").reindex(samples["draw"])
         for output in HEADLINES:
             values = part[output].to_numpy(dtype=float)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from portcap.scenario import MILESTONES
 from portcap.writers import format_for, write_table
 
 if TYPE_CHECKING:
@@ -444,7 +445,7 @@ def run_summary_text(results: Results) -> str:
     table = pd.DataFrame(rows)
     with pd.option_context("display.float_format", "{:,.0f}".format, "display.width", 160):
         lines.append(table.to_string(index=False, na_rep="-"))
-    for milestone in (2031, 2037):
+    for milestone in MILESTONES:
         match = [y for y in summary["years"] if y["year"] == milestone]  # type: ignore[attr-defined]
         if match and match[0]["teu_diverted_by_port"]:
             gateways = ", ".join(
@@ -559,7 +560,7 @@ def ensemble_text(result: EnsembleResult) -> str:
     probability = result.binding_probability
     if len(probability):
         june = probability[probability["month"] == 6].groupby("year")["probability"].mean()
-        shown_years = [y for y in june.index if y in (2031, 2037)] or list(june.index)
+        shown_years = [y for y in june.index if y in MILESTONES] or list(june.index)
         lines += ["", "Mean probability that a terminal's cap has bound by 30 June"]
         lines += [f"  {year}: {june[year]:.0%}" for year in shown_years]
     return "\n".join(lines)

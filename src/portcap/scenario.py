@@ -38,6 +38,7 @@ from portcap.baseline import PORTS
 from portcap.errors import InputError
 
 __all__ = [
+    "MILESTONES",
     "CapRecord",
     "Scenario",
     "ScenarioError",
@@ -51,6 +52,10 @@ __all__ = [
 
 REGIMES_WITH_PARAMETERS: tuple[str, ...] = ("funding", "points_fee", "trading", "agreement")
 """Policies whose parameters a scenario gives under the key of the same name."""
+
+MILESTONES: tuple[int, ...] = (2031, 2037)
+"""The milestone years of the PR 2304 concept (2031, and 2037 "where no flexibility would be
+granted"): the years the comparison, the reports and the ensemble summaries show."""
 
 
 class ScenarioError(InputError):

@@ -16,13 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from portcap.report import figures
+from portcap.scenario import MILESTONES
 
 if TYPE_CHECKING:
     from portcap.engine import Results
 
 __all__ = ["comparison_html", "report_html", "write_report"]
 
-_MILESTONES = (2031, 2037)
 _PLOTLY_CONFIG = {"displaylogo": False}
 
 
@@ -52,12 +52,12 @@ def report_html(results: Results) -> str:
             figures.leakage_figure(summary),
         ]
     )
-    milestones = table[table["year"].isin(_MILESTONES)]
+    milestones = table[table["year"].isin(MILESTONES)]
     shown = milestones if len(milestones) else table.tail(2)
     binding = [
         (year["year"], terminal, date)
         for year in summary["years"]
-        if year["year"] in _MILESTONES
+        if year["year"] in MILESTONES
         for terminal, date in year["cap_binding_dates"].items()
         if date
     ]
