@@ -103,6 +103,35 @@ def check_range(
         )
 
 
+def checked_product(
+    left: object,
+    left_name: str,
+    right: object,
+    right_name: str,
+    name: str,
+    *,
+    left_max: float = np.inf,
+    right_max: float = np.inf,
+) -> Any:
+    """Return ``left * right`` of two quantities that must lie in [0, max], as the inputs came.
+
+    The one step of activity x factor (kW x h, miles x g/mi, trips x miles ...) that many
+    source functions are: both inputs checked (the message names the offending one), the
+    product returned as a scalar, an array, or a Series named ``name``.
+
+    Examples
+    --------
+    >>> checked_product(2.0, "power_kw", [1.0, 3.0], "duration_h", "energy_kwh")
+    array([2., 6.])
+    """
+    index = common_index(left, right)
+    a = float_array(left, left_name)
+    b = float_array(right, right_name)
+    check_range(a, left_name, 0.0, left_max)
+    check_range(b, right_name, 0.0, right_max)
+    return wrap(a * b, index, name)
+
+
 def check_codes(values: npt.NDArray[np.object_], valid: Sequence[str], name: str) -> None:
     present = values[~pd.isna(values)]
     distinct = pd.unique(present.ravel().astype(str))

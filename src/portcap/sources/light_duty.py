@@ -45,6 +45,7 @@ from portcap.sources._arrays import (
     FloatOutput,
     check_frame_pairs,
     check_range,
+    checked_product,
     code_array,
     common_index,
     float_array,
@@ -213,12 +214,7 @@ def vehicle_miles(trips: FloatInput, miles_per_trip: FloatInput) -> FloatOutput:
     >>> vehicle_miles(500_000, 15.0)
     7500000.0
     """
-    index = common_index(trips, miles_per_trip)
-    count = float_array(trips, "trips")
-    length = float_array(miles_per_trip, "miles_per_trip")
-    check_range(count, "trips", 0.0)
-    check_range(length, "miles_per_trip", 0.0)
-    return wrap(count * length, index, "vehicle_miles")
+    return checked_product(trips, "trips", miles_per_trip, "miles_per_trip", "vehicle_miles")
 
 
 # --------------------------------------------------------------------------------------
@@ -341,12 +337,9 @@ def running_emissions_g(vehicle_miles: FloatInput, running_g_per_mile: FloatInpu
     >>> running_emissions_g(7_500_000.0, 0.1)
     750000.0
     """
-    index = common_index(vehicle_miles, running_g_per_mile)
-    distance = float_array(vehicle_miles, "vehicle_miles")
-    rate = float_array(running_g_per_mile, "running_g_per_mile")
-    check_range(distance, "vehicle_miles", 0.0)
-    check_range(rate, "running_g_per_mile", 0.0)
-    return wrap(distance * rate, index, "mass_g")
+    return checked_product(
+        vehicle_miles, "vehicle_miles", running_g_per_mile, "running_g_per_mile", "mass_g"
+    )
 
 
 def fleet_emissions(

@@ -52,6 +52,7 @@ from portcap.sources._arrays import (
     FloatInput,
     FloatOutput,
     check_range,
+    checked_product,
     code_array,
     common_index,
     float_array,
@@ -694,12 +695,7 @@ def emissions_g(work_hp_hr: FloatInput, ef_g_per_hp_hr: FloatInput) -> FloatOutp
     >>> emissions_g(20800.0, 4.95)
     102960.0
     """
-    index = common_index(work_hp_hr, ef_g_per_hp_hr)
-    work = float_array(work_hp_hr, "work_hp_hr")
-    factor = float_array(ef_g_per_hp_hr, "ef_g_per_hp_hr")
-    check_range(work, "work_hp_hr", 0.0)
-    check_range(factor, "ef_g_per_hp_hr", 0.0)
-    return wrap(work * factor, index, "mass_g")
+    return checked_product(work_hp_hr, "work_hp_hr", ef_g_per_hp_hr, "ef_g_per_hp_hr", "mass_g")
 
 
 _OUTPUT_COLUMNS: tuple[str, ...] = ("row", "duty", "tier", "pollutant", "work_hp_hr", "mass_g")

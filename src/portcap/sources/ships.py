@@ -67,6 +67,7 @@ from portcap.sources._arrays import (
     bool_array,
     check_codes,
     check_range,
+    checked_product,
     code_array,
     common_index,
     float_array,
@@ -317,12 +318,9 @@ def propulsion_power_kw(main_engine_kw: FloatInput, load_factor: FloatInput) -> 
     >>> propulsion_power_kw(55800.0, 0.092856)
     5181.36
     """
-    index = common_index(main_engine_kw, load_factor)
-    power = float_array(main_engine_kw, "main_engine_kw")
-    load = float_array(load_factor, "load_factor")
-    check_range(power, "main_engine_kw", 0.0)
-    check_range(load, "load_factor", 0.0, 1.0)
-    return wrap(power * load, index, "power_kw")
+    return checked_product(
+        main_engine_kw, "main_engine_kw", load_factor, "load_factor", "power_kw", right_max=1.0
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -996,12 +994,14 @@ def co2_ef_g_per_kwh(
     >>> co2_ef_g_per_kwh(185.0, 3.206)
     593.11
     """
-    index = common_index(bsfc_g_per_kwh, carbon_factor_g_per_g_fuel)
-    bsfc = float_array(bsfc_g_per_kwh, "bsfc_g_per_kwh")
-    carbon = float_array(carbon_factor_g_per_g_fuel, "carbon_factor_g_per_g_fuel")
-    check_range(bsfc, "bsfc_g_per_kwh", 0.0)
-    check_range(carbon, "carbon_factor_g_per_g_fuel", 0.0, 4.0)
-    return wrap(bsfc * carbon, index, "co2_ef_g_per_kwh")
+    return checked_product(
+        bsfc_g_per_kwh,
+        "bsfc_g_per_kwh",
+        carbon_factor_g_per_g_fuel,
+        "carbon_factor_g_per_g_fuel",
+        "co2_ef_g_per_kwh",
+        right_max=4.0,
+    )
 
 
 def so2_ef_g_per_kwh(
@@ -1675,12 +1675,7 @@ def energy_kwh(power_kw: FloatInput, duration_h: FloatInput) -> FloatOutput:
     >>> energy_kwh(1000.0, 30.0)
     30000.0
     """
-    index = common_index(power_kw, duration_h)
-    power = float_array(power_kw, "power_kw")
-    duration = float_array(duration_h, "duration_h")
-    check_range(power, "power_kw", 0.0)
-    check_range(duration, "duration_h", 0.0)
-    return wrap(power * duration, index, "energy_kwh")
+    return checked_product(power_kw, "power_kw", duration_h, "duration_h", "energy_kwh")
 
 
 def emissions_g(

@@ -66,6 +66,7 @@ from portcap.sources._arrays import (
     FloatOutput,
     check_frame_pairs,
     check_range,
+    checked_product,
     code_array,
     common_index,
     float_array,
@@ -279,12 +280,7 @@ def drayage_miles(legs: FloatInput, miles_per_leg: FloatInput) -> FloatOutput:
     >>> drayage_miles([1000.0, 0.0], 22.5)
     array([22500.,     0.])
     """
-    index = common_index(legs, miles_per_leg)
-    count = float_array(legs, "legs")
-    length = float_array(miles_per_leg, "miles_per_leg")
-    check_range(count, "legs", 0.0)
-    check_range(length, "miles_per_leg", 0.0)
-    return wrap(count * length, index, "miles")
+    return checked_product(legs, "legs", miles_per_leg, "miles_per_leg", "miles")
 
 
 # --------------------------------------------------------------------------------------
@@ -532,12 +528,7 @@ def running_emissions_g(miles: FloatInput, running_g_per_mile: FloatInput) -> Fl
     >>> running_emissions_g(22.5, 2.75)
     61.875
     """
-    index = common_index(miles, running_g_per_mile)
-    distance = float_array(miles, "miles")
-    rate = float_array(running_g_per_mile, "running_g_per_mile")
-    check_range(distance, "miles", 0.0)
-    check_range(rate, "running_g_per_mile", 0.0)
-    return wrap(distance * rate, index, "mass_g")
+    return checked_product(miles, "miles", running_g_per_mile, "running_g_per_mile", "mass_g")
 
 
 def idle_emissions_g(idle_h: FloatInput, idle_g_per_hour: FloatInput) -> FloatOutput:
@@ -569,12 +560,7 @@ def idle_emissions_g(idle_h: FloatInput, idle_g_per_hour: FloatInput) -> FloatOu
     >>> idle_emissions_g([0.5, 0.3], 40.0)
     array([20., 12.])
     """
-    index = common_index(idle_h, idle_g_per_hour)
-    duration = float_array(idle_h, "idle_h")
-    rate = float_array(idle_g_per_hour, "idle_g_per_hour")
-    check_range(duration, "idle_h", 0.0)
-    check_range(rate, "idle_g_per_hour", 0.0)
-    return wrap(duration * rate, index, "mass_g")
+    return checked_product(idle_h, "idle_h", idle_g_per_hour, "idle_g_per_hour", "mass_g")
 
 
 def fleet_emissions(
