@@ -354,6 +354,12 @@ def _src() -> tuple[ColumnSpec, ColumnSpec]:
     return (ColumnSpec("source_id", "str"), ColumnSpec("source_locator", "str"))
 
 
+_TRUCK_RATE_KEYS = (
+    ColumnSpec("fuel", "str", allowed=TRUCK_FUELS),
+    ColumnSpec("model_year_group", "str", allowed=TRUCK_MODEL_YEAR_GROUPS),
+    ColumnSpec("pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")),
+)
+"""Key columns of the drayage-truck running and idling rate tables."""
 _ENGINE = ColumnSpec("engine", "str", allowed=ENGINES)
 _ENGINE_TYPE = ColumnSpec("engine_type", "str", allowed=ENGINE_TYPES)
 _FUEL = ColumnSpec("fuel", "str", allowed=FUELS)
@@ -859,15 +865,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Drayage-truck running-exhaust rates by fuel, model-year group and pollutant [g/mi].",
         key=("fuel", "model_year_group", "pollutant"),
         columns=(
-            ColumnSpec("fuel", "str", allowed=TRUCK_FUELS),
-            ColumnSpec(
-                "model_year_group",
-                "str",
-                allowed=TRUCK_MODEL_YEAR_GROUPS,
-            ),
-            ColumnSpec(
-                "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
-            ),
+            *_TRUCK_RATE_KEYS,
             ColumnSpec(
                 "running_g_per_mile", "float", unit="g_per_mile", minimum=0.0, maximum=5000.0
             ),
@@ -880,15 +878,7 @@ _SPECS: tuple[TableSpec, ...] = (
         "Drayage-truck idling-exhaust rates by fuel, model-year group and pollutant [g/h].",
         key=("fuel", "model_year_group", "pollutant"),
         columns=(
-            ColumnSpec("fuel", "str", allowed=TRUCK_FUELS),
-            ColumnSpec(
-                "model_year_group",
-                "str",
-                allowed=TRUCK_MODEL_YEAR_GROUPS,
-            ),
-            ColumnSpec(
-                "pollutant", "str", allowed=("nox", "hc", "co", "pm10", "co2", "ch4", "n2o")
-            ),
+            *_TRUCK_RATE_KEYS,
             ColumnSpec("idle_g_per_hour", "float", unit="g_per_hour", minimum=0.0, maximum=20000.0),
             *_src(),
         ),
