@@ -15,7 +15,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from portcap import __version__, baseline, factors, output, store
+from portcap import (
+    __version__,
+    _allocator,  # noqa: F401  (polars' allocator options; before polars loads)
+    baseline,
+    factors,
+    output,
+    store,
+)
 from portcap.errors import InputError
 
 if TYPE_CHECKING:

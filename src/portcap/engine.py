@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -24,7 +24,7 @@ import polars as pl
 from pydantic import BaseModel
 from tqdm.auto import tqdm
 
-from portcap import __version__, inventory, vessels, writers
+from portcap import __version__, _heap, inventory, vessels, writers
 from portcap import calls as calls_module
 from portcap.ais import intervals, partitioned, schema, stream, zones
 from portcap.baseline import ActivitySet, load_activity_set
@@ -261,8 +261,10 @@ def _run_ais(
     grid_deg: float | None = None,
 ) -> ShipsRun:
     stages = _Stages(
-        ("read and clean", "intervals", "vessels", "emissions", "quarantine"), progress=progress
+        ("read and clean", "vessels", "intervals and activity", "emissions", "quarantine"),
+        progress=progress,
     )
+    method = method or inventory.ShipMethod()
     loaded: stream.StreamResult | None = None
     try:
         with stages.stage("read and clean"):
@@ -274,23 +276,12 @@ def _run_ais(
                 skip_bad_files=path.is_dir(),
                 quarantine_in_background=True,
             )
+        _heap.trim()  # the blocks of text read (each stage's free memory: portcap._heap)
         counts, input_counts = _split_counts(loaded.counts)
         say(f"read {input_counts.get('rows_read', 0):,} rows, kept {loaded.pings.height:,}")
         pings = loaded.pings
         if pings.height == 0:
             raise InputError("no usable AIS reports remain after cleaning", path=path)
-        with stages.stage("intervals"):
-            zone_set = zones.load_zones(zones_path) if zones_path else None
-            built = intervals.build_intervals(
-                pings.select(
-                    "mmsi", "timestamp", "latitude_deg", "longitude_deg", "speed_over_ground_kn"
-                ),
-                zone_set,
-            )
-            # the pings are not needed any more: let their memory go (the quarantine writer
-            # keeps the columns it reads)
-            del pings
-            loaded = dataclasses.replace(loaded, pings=loaded.pings.clear())
         with stages.stage("vessels"):
             static = loaded.static.to_pandas()
             table = vessels.build_vessel_table(
@@ -305,38 +296,35 @@ def _run_ais(
                 "characteristics (see the excluded vessels)",
                 path=path,
             )
+        with stages.stage("intervals and activity"):
+            zone_set = zones.load_zones(zones_path) if zones_path else None
+            activity = _ais_activity_groups(pings, zone_set, table.vessels, method, grid_deg)
+            gaps, cut_gaps = activity.gaps, activity.cut_gaps
+            # the pings are not needed any more: let their memory go (the quarantine writer
+            # keeps the columns it reads)
+            del pings
+            loaded = dataclasses.replace(loaded, pings=loaded.pings.clear())
+        _heap.trim()  # the arrays of the slices
         with stages.stage("emissions"):
-            activity = built.intervals.select(
-                "mmsi",
-                "start",
-                "duration_h",
-                "speed_over_ground_kn",
-                "zone_kind",
-                "terminal",
-                "in_eca",
-                *(("latitude_deg", "longitude_deg") if grid_deg is not None else ()),
-            ).with_columns(
-                shore_power_connected=_shore_power_connected(built.intervals, table.vessels, method)
+            result = inventory.ogv_emissions_from_groups(
+                activity.groups, table.vessels, method=method
             )
-            report = built.gaps_report
-            del built  # the other interval columns
-            result = inventory.ogv_emissions(activity, table.vessels, method=method)
             gridded = None
-            if grid_deg is not None:
-                cells = inventory.ogv_emissions(
-                    activity, table.vessels, method=method, grid_deg=grid_deg
+            if activity.cells is not None:
+                cells = inventory.ogv_emissions_from_groups(
+                    activity.cells, table.vessels, method=method
                 ).emissions
                 gridded = cells.groupby(
                     ["cell_lat_deg", "cell_lon_deg", "pollutant"], as_index=False
                 ).agg(mass_kg=("mass_kg", "sum"))
             del activity
+        _heap.trim()  # before the caller writes the tables
         with stages.stage("quarantine"):  # waiting for the end of its writing, if any
             loaded.wait()
     finally:
         if loaded is not None:
             loaded.close()  # after an error: the writer has finished when we return
         stages.close()
-    gaps = {key: float(report[key]) for key in _GAP_KEYS if key in report}
     return ShipsRun(
         emissions=result.emissions,
         vessels=table.vessels,
@@ -345,11 +333,83 @@ def _run_ais(
         counts=counts,
         input_counts=input_counts,
         gaps=gaps,
-        cut_gaps=report.get("cut_gaps"),
+        cut_gaps=cut_gaps,
         method="ais",
         timings_s=stages.timings,
         gridded=gridded,
     )
+
+
+#: Cleaned reports per slice of :func:`_ais_activity_groups` (whole vessels; about 60 MB of
+#: temporaries: intervals, zones and the arrays of the grouping).
+_ACTIVITY_SLICE_ROWS = 250_000
+
+
+class _ActivityGroups(NamedTuple):
+    """Activity of an AIS run summed into emission groups, with the gap tallies."""
+
+    groups: pd.DataFrame  # inventory.ogv_activity_groups of all slices
+    cells: pd.DataFrame | None  # the same with grid cells, when a grid is asked for
+    gaps: dict[str, float]  # _GAP_KEYS summed over the slices
+    cut_gaps: pl.DataFrame  # gaps_report["cut_gaps"] of all slices
+
+
+def _ais_activity_groups(
+    pings: pl.DataFrame,
+    zone_set: zones.Zones | None,
+    fleet: pd.DataFrame,
+    method: inventory.ShipMethod,
+    grid_deg: float | None,
+) -> _ActivityGroups:
+    """Intervals, modes and emission groups of cleaned reports, in slices of whole vessels.
+
+    Intervals, shore-power windows and groups of a vessel depend on its own reports only
+    (:func:`portcap.ais.intervals.build_intervals`,
+    :func:`portcap.inventory.ogv_activity_groups`), so each slice of about
+    :data:`_ACTIVITY_SLICE_ROWS` reports is taken from reports to groups and let go: the
+    memory is that of one slice's intervals, not of all of them, and the groups are
+    those of the whole table. The tallies of the gaps are sums over the slices.
+    """
+    groups: list[pd.DataFrame] = []
+    cells: list[pd.DataFrame] = []
+    cut_gaps: list[pl.DataFrame] = []
+    gaps = dict.fromkeys(_GAP_KEYS, 0.0)
+    columns = ["mmsi", "timestamp", "latitude_deg", "longitude_deg", "speed_over_ground_kn"]
+    positions = ("latitude_deg", "longitude_deg") if grid_deg is not None else ()
+    for start, end in stream.vessel_slices(pings.get_column("mmsi"), _ACTIVITY_SLICE_ROWS):
+        built = intervals.build_intervals(pings.slice(start, end - start).select(columns), zone_set)
+        report = built.gaps_report
+        for key in _GAP_KEYS:
+            gaps[key] += float(report[key])
+        cut_gaps.append(report["cut_gaps"])
+        activity = built.intervals.select(
+            "mmsi",
+            "start",
+            "duration_h",
+            "speed_over_ground_kn",
+            "zone_kind",
+            "terminal",
+            "in_eca",
+            *positions,
+        ).with_columns(shore_power_connected=_shore_power_connected(built.intervals, fleet, method))
+        del built
+        groups.append(inventory.ogv_activity_groups(activity, fleet, method=method))
+        if grid_deg is not None:
+            cells.append(
+                inventory.ogv_activity_groups(activity, fleet, method=method, grid_deg=grid_deg)
+            )
+    return _ActivityGroups(
+        groups=_concat_groups(groups),
+        cells=_concat_groups(cells) if grid_deg is not None else None,
+        gaps=gaps,
+        cut_gaps=pl.concat(cut_gaps),
+    )
+
+
+def _concat_groups(pieces: list[pd.DataFrame]) -> pd.DataFrame:
+    """Concatenate the groups of slices (empty slices, with no known vessel, left out)."""
+    kept = [piece for piece in pieces if not piece.empty]
+    return pd.concat(kept, ignore_index=True) if kept else pieces[0]
 
 
 def _shore_power_connected(

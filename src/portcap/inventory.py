@@ -209,10 +209,41 @@ def ogv_emissions(
 
     Notes
     -----
+    This is :func:`ogv_activity_groups` followed by :func:`ogv_emissions_from_groups`.
     Records are reduced to groups (vessel, day, mode, terminal, ECA or not, load below
     25 % or not, shore power or not) with sums of time, propulsion energy and propulsion
     energy times each low-load adjustment factor (``np.bincount`` over group codes);
     factors are then applied per group. The result equals the record-by-record sum.
+    """
+    method = method or ShipMethod()
+    groups = ogv_activity_groups(activity, vessels, method=method, grid_deg=grid_deg)
+    return ogv_emissions_from_groups(groups, vessels, method=method)
+
+
+def ogv_activity_groups(
+    activity: pd.DataFrame | pl.DataFrame,
+    vessels: pd.DataFrame,
+    *,
+    method: ShipMethod | None = None,
+    grid_deg: float | None = None,
+) -> pd.DataFrame:
+    """Sum activity records into the groups that the emission factors apply to.
+
+    The first half of :func:`ogv_emissions` (same parameters). The groups of a vessel
+    depend on its records only, so the records of a long AIS run can be grouped in
+    slices of whole vessels and the groups concatenated (in vessel order) before
+    :func:`ogv_emissions_from_groups`: the result is the same to the last bit as with
+    all records at once, with the memory of one slice.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group in order of first appearance: ``mmsi, date, mode, terminal,
+        in_eca, low_load, shore_power_connected, duration_h [h], propulsion_kwh [kWh]``,
+        ``propulsion_kwh_<class>`` (propulsion energy times the low-load adjustment of
+        each pollutant class, or times the relative BSFC), and with ``grid_deg`` the
+        cell centres ``cell_lat_deg, cell_lon_deg`` [deg]. Mode ``none`` holds the
+        records without a mode. Empty (no rows) when no record's vessel is known.
     """
     method = method or ShipMethod()
     factors.check_choice(method.bsfc_method, ("base", "load_dependent"), "bsfc_method")
@@ -231,7 +262,7 @@ def ogv_emissions(
     row = np.clip(np.searchsorted(fleet_mmsi, mmsi), 0, max(len(fleet_mmsi) - 1, 0))
     known = (fleet_mmsi[row] == mmsi) if len(fleet_mmsi) else np.zeros(len(mmsi), dtype=bool)
     if not known.any():
-        return ShipEmissions(_empty_emissions(), pd.DataFrame(columns=["mmsi", "mode", "hours"]))
+        return pd.DataFrame(columns=list(_group_columns(grid_deg)))
     if not known.all():
         frame = frame.filter(pl.Series(known))
         row = row[known]
@@ -349,8 +380,50 @@ def ogv_emissions(
     if grid_deg is not None:
         for name, (cell, _offset, _size) in zip(_CELL_COLUMNS, cell_keys, strict=True):
             grouped[name] = grid_cell_centre_deg(cell[first], grid_deg)
-    hours = grouped.groupby(["mmsi", "mode"], as_index=False).agg(hours=("duration_h", "sum"))
-    emissions = _group_emissions(grouped[grouped["mode"] != "none"], vessels, method)
+    return grouped
+
+
+def _group_columns(grid_deg: float | None) -> tuple[str, ...]:
+    """Columns of :func:`ogv_activity_groups`."""
+    return (
+        "mmsi",
+        "date",
+        "mode",
+        "terminal",
+        "in_eca",
+        "low_load",
+        "shore_power_connected",
+        "duration_h",
+        "propulsion_kwh",
+        *(f"propulsion_kwh_{llaf_class}" for llaf_class in _LLAF_CLASSES),
+        *(_CELL_COLUMNS if grid_deg is not None else ()),
+    )
+
+
+def ogv_emissions_from_groups(
+    groups: pd.DataFrame, vessels: pd.DataFrame, *, method: ShipMethod | None = None
+) -> ShipEmissions:
+    """Emissions of activity groups: the second half of :func:`ogv_emissions`.
+
+    Parameters
+    ----------
+    groups : pandas.DataFrame
+        From :func:`ogv_activity_groups` (or several of its results for disjoint sets of
+        vessels, concatenated).
+    vessels : pandas.DataFrame
+        The vessel table the groups were made with.
+    method : ShipMethod, optional
+        The method the groups were made with.
+
+    Returns
+    -------
+    ShipEmissions
+    """
+    method = method or ShipMethod()
+    if groups.empty:
+        return ShipEmissions(_empty_emissions(), pd.DataFrame(columns=["mmsi", "mode", "hours"]))
+    hours = groups.groupby(["mmsi", "mode"], as_index=False).agg(hours=("duration_h", "sum"))
+    emissions = _group_emissions(groups[groups["mode"] != "none"], vessels, method)
     return ShipEmissions(emissions, hours)
 
 

@@ -432,7 +432,7 @@ def _activity_piece(
         return _activity_slice(reports, zone_set, timing, keep_last=keep_last)
     pieces = [
         _activity_slice(reports.slice(start, end - start), zone_set, timing, keep_last=keep_last)
-        for start, end in stream._vessel_slices(reports.get_column("mmsi"), _PIECE_ROWS)
+        for start, end in stream.vessel_slices(reports.get_column("mmsi"), _PIECE_ROWS)
     ]
     gaps = dict.fromkeys(GAP_KEYS, 0.0)
     for piece in pieces:

@@ -33,13 +33,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
-from pyais.exceptions import AISBaseException
-from pyais.messages import AISSentence
 from tqdm import tqdm
 
 from portcap.ais.schema import (
@@ -55,6 +53,9 @@ from portcap.ais.schema import (
     raw_column_map,
 )
 from portcap.errors import InputError
+
+if TYPE_CHECKING:
+    from pyais.messages import AISSentence
 
 __all__ = [
     "CSV_SUFFIXES",
@@ -816,12 +817,17 @@ def _settle_fast_flags(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
     (without the flag columns, with ``imo``) and the quarantine of the rows flagged.
     """
     imo, odd_imo_text = _imo_from_text(frame.get_column("_imo_raw"))
-    frame = frame.drop("_imo_raw").with_columns(imo, odd_imo_text)
+    # The flag columns go first and imo (one chunk) is added last: polars gathers the
+    # chunks of every column into one when a frame whose columns are chunked differently
+    # is rebuilt (as drop() does), a copy of the whole block.
+    pings = frame.drop("_imo_raw", "_time_text", "_short", "_unused").with_columns(imo)
     time_text, imo_text = pl.col("_time_text"), pl.col("_imo_text")
-    flagged = frame.with_row_index("_index").filter(
-        time_text.is_not_null() | imo_text.is_not_null()
+    flagged = (
+        frame.drop("_imo_raw")
+        .with_columns(odd_imo_text)
+        .with_row_index("_index")
+        .filter(time_text.is_not_null() | imo_text.is_not_null())
     )
-    pings = frame.drop("_time_text", "_imo_text", "_short", "_unused")
     if flagged.height == 0:
         return pings, empty_quarantine()
     times = flagged.get_column("_time_text")
@@ -1035,7 +1041,9 @@ def _parse_csv_block(
         pings, quarantine = _standardise(
             frame, columns, file=label, source_file=_constant_category(file, frame.height)
         )
-    pings = pings.select(names)
+    # from the columns, not select(): that copies every column of a frame whose columns
+    # are chunked differently (imo is one chunk, the CSV columns several) into one chunk
+    pings = pl.DataFrame([pings.get_column(name) for name in names])
     if problems is not None and problems.height:
         quarantine = pl.concat([_line_quarantine(problems, file), quarantine], how="vertical")
     return pings, quarantine, n_rows
@@ -1374,6 +1382,10 @@ def _record_message(
 
 def _decode_lines(lines: Iterable[bytes], counts: dict[str, int]) -> _NmeaRecords:
     """Assemble and decode sentences line by line (pyais is a pure-Python decoder)."""
+    # imported here: only NMEA input needs pyais (10 MB and 0.1 s to import)
+    from pyais.exceptions import AISBaseException
+    from pyais.messages import AISSentence
+
     records = _NmeaRecords()
     pending: dict[tuple[Any, ...], list[_Fragment]] = {}
     for number, raw in enumerate(lines, start=1):

@@ -68,7 +68,7 @@ from portcap.ais.read import (
 )
 from portcap.ais.schema import QUARANTINE_REASONS, empty_quarantine, quarantine_rows
 
-__all__ = ["PING_COLUMNS", "STATIC_COLUMNS", "StreamResult", "load_clean_ais"]
+__all__ = ["PING_COLUMNS", "STATIC_COLUMNS", "StreamResult", "load_clean_ais", "vessel_slices"]
 
 #: Columns of :attr:`StreamResult.pings`, in order.
 PING_COLUMNS: tuple[str, ...] = (
@@ -525,7 +525,7 @@ def _clean_batch(
     return dropped
 
 
-def _vessel_slices(mmsi: pl.Series, rows: int) -> Iterator[tuple[int, int]]:
+def vessel_slices(mmsi: pl.Series, rows: int) -> Iterator[tuple[int, int]]:
     """``(start, end)`` row ranges of about ``rows`` rows that never split an MMSI (sorted)."""
     n_rows = mmsi.len()
     start = 0
@@ -633,7 +633,7 @@ def _duplicates(compact: pl.DataFrame, *, maybe: bool) -> pl.DataFrame:
 def _out_of_order_rows(compact: pl.DataFrame, *, slice_rows: int) -> pl.Series:
     """Rows (of the sorted compact table) of the non-duplicates received out of order."""
     moved: list[pl.Series] = []
-    for start, end in _vessel_slices(compact.get_column("mmsi"), slice_rows):
+    for start, end in vessel_slices(compact.get_column("mmsi"), slice_rows):
         found = (
             compact.slice(start, end - start)
             .lazy()
@@ -652,7 +652,7 @@ def load_clean_ais(
     path: str | Path,
     *,
     quarantine_path: str | Path | None = None,
-    batch_rows: int = 200_000,
+    batch_rows: int = 100_000,
     progress: bool = False,
     skip_bad_files: bool = False,
     max_speed_kn: float = 50.0,
