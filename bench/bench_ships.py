@@ -9,8 +9,12 @@ machines this runs on are noisy:
   that depends less on what else the machine runs); and the ``portcap ships`` command
   against a ``python -c "pandas.read_csv(...)"`` command, each in a fresh interpreter;
 * memory: peak resident memory of the ``portcap ships`` command against the file size
-  (target: under 2x), and the same after subtracting the interpreter with portcap's
-  libraries imported.
+  (target: under 2x; both in MB of 10^6 bytes), and the same after subtracting the
+  interpreter with portcap's libraries imported.
+
+This process sets polars' allocator options as the command line does
+(:mod:`portcap._allocator`) before polars loads, so that the run in process is the
+command's run.
 
 Usage: ``make bench`` or ``python bench/bench_ships.py [--reports N] [--repeat R]``.
 The synthetic file (see ``synthetic_ais.py``) is cached under ``bench/_work/``.

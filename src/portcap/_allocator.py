@@ -6,15 +6,17 @@ and #21829), adding what ``_RJEM_MALLOC_CONF`` holds after its own values, so th
 value set there wins. A ``portcap ships`` run parses, cleans and lets go one block of
 the file after another, each within a fraction of a second, so with those values the
 pages of the blocks before are still held when the next ones need new pages: the peak
-is set by freed memory, not by the data. Here freed pages go back to the system after
-2 ms instead (jemalloc's ``MALLOC_CONF``, https://jemalloc.net/jemalloc.3.html,
-"TUNING": ``dirty_decay_ms``, ``muzzy_decay_ms``). Peak of ``portcap ships`` on the
-2 million reports (232.5 MB of CSV) of ``bench/bench_ships.py``, three runs each:
+is set by freed memory, not by the data. jemalloc also purges an arena only when a thread
+allocates from it, so pages that the main thread frees into the arena of an idle polars
+worker stay. Here (jemalloc's ``MALLOC_CONF``, https://jemalloc.net/jemalloc.3.html,
+"TUNING") freed pages go back to the system after 2 ms (``dirty_decay_ms:2``, and not
+kept "muzzy": ``muzzy_decay_ms:0``), and a background thread purges idle arenas
+(``background_thread:true``). Peak and wall time of ``portcap ships`` on the 2 million
+reports (232.5 MB of CSV) of ``bench/bench_ships.py``, five runs each:
 
-* polars' values: 573-589 MB (2.5 x the file), 3.2-3.3 s;
-* a background thread returning pages after 200 ms: 464-500 MB, 3.2-3.3 s;
-* ``dirty_decay_ms:2`` (these): 442-451 MB (1.9 x), 3.1-3.3 s;
-* ``dirty_decay_ms:0``: 405-410 MB (1.75 x), 3.6-3.7 s: every page freed is mapped
+* polars' values: 522-555 MB (2.2-2.4 x the file), 3.2-3.6 s;
+* these: 419-444 MB (1.8-1.9 x), 3.2-3.7 s;
+* ``dirty_decay_ms:0``: 396-399 MB (1.7 x), 4.1-4.5 s: every page freed is mapped
   again when it is next used, mostly while the file is read.
 
 The options must be in the environment before polars loads, so :mod:`portcap.cli`

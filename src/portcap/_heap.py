@@ -7,9 +7,9 @@ so after a stage that worked on many arrays of a few MB (the slices of
 :func:`portcap.engine.run_ships`) tens of MB stay resident, free, while the next stage
 adds its own. ``malloc_trim(3)`` returns the free pages at once; Dask's workers do the
 same when their memory is high (``distributed``, "Memory not released back to the OS").
-``bench/bench_ships.py``, ten runs each of ``portcap ships`` on 2 million reports: peak
-412-466 MB without, 418-445 MB with a trim after reading, after the intervals and after
-the emissions; each trim takes about a millisecond.
+``portcap ships`` on the 2 million reports of ``bench/bench_ships.py``, ten runs each:
+peak 412-466 MB without, 416-432 MB with a trim after reading, after the intervals and
+after the emissions (:func:`portcap.engine.run_ships`); a trim takes about a millisecond.
 
 On a C library without ``malloc_trim`` (musl, macOS, Windows) :func:`trim` does nothing.
 """

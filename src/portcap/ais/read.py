@@ -817,17 +817,12 @@ def _settle_fast_flags(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]
     (without the flag columns, with ``imo``) and the quarantine of the rows flagged.
     """
     imo, odd_imo_text = _imo_from_text(frame.get_column("_imo_raw"))
-    # The flag columns go first and imo (one chunk) is added last: polars gathers the
-    # chunks of every column into one when a frame whose columns are chunked differently
-    # is rebuilt (as drop() does), a copy of the whole block.
-    pings = frame.drop("_imo_raw", "_time_text", "_short", "_unused").with_columns(imo)
+    frame = frame.drop("_imo_raw").with_columns(imo, odd_imo_text)
     time_text, imo_text = pl.col("_time_text"), pl.col("_imo_text")
-    flagged = (
-        frame.drop("_imo_raw")
-        .with_columns(odd_imo_text)
-        .with_row_index("_index")
-        .filter(time_text.is_not_null() | imo_text.is_not_null())
+    flagged = frame.with_row_index("_index").filter(
+        time_text.is_not_null() | imo_text.is_not_null()
     )
+    pings = frame.drop("_time_text", "_imo_text", "_short", "_unused")
     if flagged.height == 0:
         return pings, empty_quarantine()
     times = flagged.get_column("_time_text")
@@ -1041,9 +1036,7 @@ def _parse_csv_block(
         pings, quarantine = _standardise(
             frame, columns, file=label, source_file=_constant_category(file, frame.height)
         )
-    # from the columns, not select(): that copies every column of a frame whose columns
-    # are chunked differently (imo is one chunk, the CSV columns several) into one chunk
-    pings = pl.DataFrame([pings.get_column(name) for name in names])
+    pings = pings.select(names)
     if problems is not None and problems.height:
         quarantine = pl.concat([_line_quarantine(problems, file), quarantine], how="vertical")
     return pings, quarantine, n_rows

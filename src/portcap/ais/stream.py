@@ -652,7 +652,7 @@ def load_clean_ais(
     path: str | Path,
     *,
     quarantine_path: str | Path | None = None,
-    batch_rows: int = 100_000,
+    batch_rows: int = 150_000,
     progress: bool = False,
     skip_bad_files: bool = False,
     max_speed_kn: float = 50.0,
