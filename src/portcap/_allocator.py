@@ -14,9 +14,9 @@ kept "muzzy": ``muzzy_decay_ms:0``), and a background thread purges idle arenas
 (``background_thread:true``). Peak and wall time of ``portcap ships`` on the 2 million
 reports (232.5 MB of CSV) of ``bench/bench_ships.py``, five runs each:
 
-* polars' values: 522-555 MB (2.2-2.4 x the file), 3.2-3.6 s;
-* these: 419-444 MB (1.8-1.9 x), 3.2-3.7 s;
-* ``dirty_decay_ms:0``: 396-399 MB (1.7 x), 4.1-4.5 s: every page freed is mapped
+* polars' values: 535-551 MB (2.3-2.4 x the file), 3.7-3.9 s;
+* these: 422-434 MB (1.8-1.9 x), 3.6-3.9 s;
+* ``dirty_decay_ms:0``: 401-405 MB (1.7 x), 4.2-4.5 s: every page freed is mapped
   again when it is next used, mostly while the file is read.
 
 The options must be in the environment before polars loads, so :mod:`portcap.cli`

@@ -127,8 +127,8 @@ _BEFORE, _SETTLE, _AFTER = 0, 1, 2
 # run that spans the whole piece (waits for both).
 _START, _END, _WHOLE = 0, 1, 2
 #: Largest partition on disk when files are grouped by size [bytes]. A worker peaks at about
-#: 3.5 times its partition above the interpreter (``bench/bench_ships_memory.py``: 664 MB
-#: for a 115 MB partition of CSV, 249 MB of it the interpreter and libraries), so 128 MiB
+#: 2.3 times its partition above the interpreter (``bench/bench_ships_memory.py``: 423 MB
+#: for a 115 MB partition of CSV, 164 MB of it the interpreter and libraries), so 128 MiB
 #: keep a worker under 1 GB. An assumption on memory, not on the result, which is the same
 #: for any grouping. Compressed files count at their size on disk.
 PARTITION_BYTES = 128 * 2**20
