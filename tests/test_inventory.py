@@ -176,3 +176,57 @@ def test_electric_drive_engines_get_no_low_load_adjustment() -> None:
     # same energy; NOx LLAF at LF 0.0929 is 1.2558 for MSD, 1 for MSD-ED (EPA ShipEF calcLLAF)
     ratio = _mass(diesel, "propulsion", "nox") / _mass(electric, "propulsion", "nox")
     assert ratio == pytest.approx(1.2558, rel=1e-3)
+
+
+def test_groups_of_vessels_apart_give_the_emissions_of_all_at_once() -> None:
+    """ogv_activity_groups on disjoint sets of vessels, concatenated: ogv_emissions exactly."""
+    fleet = pd.concat(
+        [_vessel(), _vessel(mmsi=366000002, engine_type="MSD", tier=3.0, shore_power=True)],
+        ignore_index=True,
+    )
+    first = pd.concat(
+        [
+            _activity(speed_over_ground_kn=3.0),  # low load: the low-load adjustment applies
+            _activity(start=pd.Timestamp("2023-01-01T01:00"), speed_over_ground_kn=14.0),
+            _activity(
+                start=pd.Timestamp("2023-01-02T05:00"),
+                speed_over_ground_kn=0.0,
+                zone_kind="berth",
+                terminal="POLB_TTI_PIERT",
+                duration_h=6.0,
+            ),
+        ],
+        ignore_index=True,
+    )
+    second = pd.concat(
+        [
+            _activity(mmsi=366000002, speed_over_ground_kn=8.0, in_eca=False),
+            _activity(
+                mmsi=366000002,
+                start=pd.Timestamp("2023-01-01T02:00"),
+                speed_over_ground_kn=0.0,
+                zone_kind="berth",
+                terminal="POLA_APM_PIER400",
+                duration_h=5.0,
+            ),
+        ],
+        ignore_index=True,
+    )
+    whole = inventory.ogv_emissions(pd.concat([first, second], ignore_index=True), fleet)
+    groups = pd.concat(
+        [inventory.ogv_activity_groups(part, fleet) for part in (first, second)],
+        ignore_index=True,
+    )
+    apart = inventory.ogv_emissions_from_groups(groups, fleet)
+    pd.testing.assert_frame_equal(apart.emissions, whole.emissions, check_exact=True)
+    pd.testing.assert_frame_equal(apart.activity_hours, whole.activity_hours, check_exact=True)
+    assert set(whole.emissions["mode"]) >= {"berth", "maneuvering"}
+
+
+def test_no_known_vessel_gives_empty_groups_and_emissions() -> None:
+    groups = inventory.ogv_activity_groups(_activity(mmsi=1), _vessel())
+    assert groups.empty
+    assert "propulsion_kwh_nox" in groups.columns
+    result = inventory.ogv_emissions_from_groups(groups, _vessel())
+    assert result.emissions.empty
+    assert list(result.activity_hours.columns) == ["mmsi", "mode", "hours"]
