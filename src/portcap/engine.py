@@ -76,15 +76,9 @@ class ShipsRun:
 
 
 _CALLS_QUARANTINE_COLUMNS = ("source_file", "source_row", "reason", "field", "original_value")
-_GAP_KEYS = (
-    "n_bridged_gaps",
-    "bridged_duration_h",
-    "n_cut_gaps",
-    "cut_duration_h",
-    "n_speed_implied",
-    "n_speed_missing",
-    "observed_duration_h",
-)
+# The gap tallies a ship run reports: those of the partitions but the total (observed +
+# bridged hours)
+_GAP_KEYS = tuple(key for key in partitioned.GAP_KEYS if key != "total_duration_h")
 
 
 class _Stages:
@@ -283,19 +277,7 @@ def _run_ais(
         if pings.height == 0:
             raise InputError("no usable AIS reports remain after cleaning", path=path)
         with stages.stage("vessels"):
-            static = loaded.static.to_pandas()
-            table = vessels.build_vessel_table(
-                static["mmsi"],
-                ais_static=static,
-                user_vessels=user_vessels,
-                defaults=vessel_defaults,
-            )
-        if table.vessels.empty:
-            raise InputError(
-                f"none of the {len(static)} vessels is an ocean-going vessel with known "
-                "characteristics (see the excluded vessels)",
-                path=path,
-            )
+            table = _ais_vessel_table(loaded.static, user_vessels, vessel_defaults, path)
         with stages.stage("intervals and activity"):
             zone_set = zones.load_zones(zones_path) if zones_path else None
             activity = _ais_activity_groups(pings, zone_set, table.vessels, method, grid_deg)
@@ -338,6 +320,32 @@ def _run_ais(
         timings_s=stages.timings,
         gridded=gridded,
     )
+
+
+def _ais_vessel_table(
+    static: pl.DataFrame,
+    user_vessels: pd.DataFrame | None,
+    defaults: vessels.VesselDefaults | None,
+    path: Path,
+) -> vessels.VesselTable:
+    """Build the vessel table of an AIS run from the static data of its vessels.
+
+    Raises
+    ------
+    InputError
+        When none of the vessels is an ocean-going vessel with known characteristics.
+    """
+    frame = static.to_pandas()
+    table = vessels.build_vessel_table(
+        frame["mmsi"], ais_static=frame, user_vessels=user_vessels, defaults=defaults
+    )
+    if table.vessels.empty:
+        raise InputError(
+            f"none of the {len(frame)} vessels is an ocean-going vessel with known "
+            "characteristics (see the excluded vessels)",
+            path=path,
+        )
+    return table
 
 
 #: Cleaned reports per slice of :func:`_ais_activity_groups` (whole vessels; about 60 MB of
@@ -476,16 +484,7 @@ def _run_ais_partitioned(
     if input_counts.get("reports_kept", 0) == 0:
         raise InputError("no usable AIS reports remain after cleaning", path=path)
     start = time.perf_counter()
-    static = loaded.static.to_pandas()
-    table = vessels.build_vessel_table(
-        static["mmsi"], ais_static=static, user_vessels=user_vessels, defaults=vessel_defaults
-    )
-    if table.vessels.empty:
-        raise InputError(
-            f"none of the {len(static)} vessels is an ocean-going vessel with known "
-            "characteristics (see the excluded vessels)",
-            path=path,
-        )
+    table = _ais_vessel_table(loaded.static, user_vessels, vessel_defaults, path)
     timings["vessels"] = time.perf_counter() - start
     start = time.perf_counter()
     users = table.vessels.loc[table.vessels["shore_power"].astype(bool), "mmsi"]

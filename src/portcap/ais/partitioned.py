@@ -1107,14 +1107,7 @@ def _write_quarantine(
     frames += [pl.scan_parquet(part) for part in jump_parts]
     if target is not None:
         plan = pl.concat([empty_quarantine().lazy(), *frames], how="vertical_relaxed").cast(schema)
-        try:
-            if target.suffix.lower() == ".csv":
-                plan.sink_csv(target)
-            else:
-                plan.sink_parquet(target, compression="uncompressed", statistics=False)
-        except BaseException:
-            target.unlink(missing_ok=True)
-            raise
+        stream.sink_quarantine(plan, target)
     return removed
 
 

@@ -68,7 +68,14 @@ from portcap.ais.read import (
 )
 from portcap.ais.schema import QUARANTINE_REASONS, empty_quarantine, quarantine_rows
 
-__all__ = ["PING_COLUMNS", "STATIC_COLUMNS", "StreamResult", "load_clean_ais", "vessel_slices"]
+__all__ = [
+    "PING_COLUMNS",
+    "STATIC_COLUMNS",
+    "StreamResult",
+    "load_clean_ais",
+    "sink_quarantine",
+    "vessel_slices",
+]
 
 #: Columns of :attr:`StreamResult.pings`, in order.
 PING_COLUMNS: tuple[str, ...] = (
@@ -1082,12 +1089,19 @@ def _write_quarantine(
             if left == 0:
                 return
 
-    plan = register_io_source(source, schema=empty_quarantine().schema)
+    sink_quarantine(register_io_source(source, schema=empty_quarantine().schema), target)
+
+
+def sink_quarantine(plan: pl.LazyFrame, target: Path) -> None:
+    """Write a plan of quarantine rows to ``target`` (``.csv``, else Parquet) in one stream.
+
+    Parquet pages are dictionary-encoded but not compressed: writing is the slow part. A
+    failed write leaves no file.
+    """
     try:
         if target.suffix.lower() == ".csv":
             plan.sink_csv(target)
         else:
-            # Pages are dictionary-encoded but not compressed: writing is the slow part.
             plan.sink_parquet(target, compression="uncompressed", statistics=False)
     except BaseException:
         target.unlink(missing_ok=True)
