@@ -339,9 +339,13 @@ def ogv_activity_groups(
     # Low-load factors differ from 1 only for 0 < LF <= 0.20 (EPA 2022 §3.5.3): evaluate
     # them on those records alone.
     # ... and not for electric-drive engines (MSD-ED, GT-ED; ShipEF calcLLAF).
-    electric = np.asarray(ships.electric_drive_for_engine_type(fleet["engine_type"]), dtype=bool)[
-        row
-    ]
+    # (once per distinct engine type of the fleet: the fleet is the same for every slice)
+    electric = _per_distinct(
+        lambda types: np.asarray(
+            ships.electric_drive_for_engine_type(types["engine_type"]), dtype=bool
+        ),
+        fleet[["engine_type"]],
+    )[row]
     low = np.flatnonzero(underway & ~electric & (load_factor > 0) & (load_factor <= 0.20))
     low_lf = load_factor[low]
     low_sulfur = np.where(in_eca[low], method.eca_sulfur_pct_mass, method.global_sulfur_pct_mass)

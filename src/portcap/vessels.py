@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -301,6 +302,25 @@ def _class_defaults(ship_type: pd.Series, size_value: pd.Series) -> pd.DataFrame
     return out
 
 
+def _join_notes(notes: list[pd.Series], n_rows: int) -> npt.NDArray[np.object_]:
+    """Join the non-empty notes of each row with ``;``, column by column (no row-wise apply).
+
+    Examples
+    --------
+    >>> _join_notes([pd.Series(["a", "", ""]), pd.Series(["b", "c", ""])], 3).tolist()
+    ['a;b', 'c', '']
+    """
+    joined = np.full(n_rows, "", dtype=object)
+    for note in notes:
+        text = note.to_numpy(dtype=object)
+        has_text = text != ""
+        both = has_text & (joined != "")
+        joined[both] = joined[both] + ";" + text[both]
+        only = has_text & ~both
+        joined[only] = text[only]
+    return joined
+
+
 def build_vessel_table(
     mmsi: pd.Series,
     *,
@@ -407,11 +427,7 @@ def build_vessel_table(
         "default_parameter",
     )
     imo = base["user_imo"].where(base["user_imo"].notna(), base["imo"])
-    notes = (
-        pd.concat(filled, axis=1).apply(lambda row: ";".join(x for x in row if x), axis=1)
-        if filled
-        else pd.Series("", index=base.index)
-    )
+    notes = pd.Series(_join_notes(filled, len(base)), index=base.index, dtype="str")
     table = pd.DataFrame(
         {
             "mmsi": base["mmsi"],
