@@ -52,7 +52,8 @@ import pyarrow.csv as pa_csv  # noqa: E402
 
 import synthetic_ais  # noqa: E402
 from portcap import engine, output  # noqa: E402
-from portcap.ais.schema import AIS_PING_COLUMNS, raw_column_map  # noqa: E402
+from portcap.ais import read  # noqa: E402
+from portcap.ais.schema import raw_column_map  # noqa: E402
 
 WORK = Path(__file__).parent / "_work"
 
@@ -77,35 +78,26 @@ def _child_peak_rss_mb(command: list[str]) -> tuple[float, float]:
 
 # The time layout of the synthetic file (MarineCadastre 2015-2023: ``2023-01-26T19:57:28``).
 _TIME_FORMAT = "%Y-%m-%dT%H:%M:%S"
-_ARROW_TYPES = {
-    pl.Int64: pa.int64(),
-    pl.Int32: pa.int32(),
-    pl.Float64: pa.float64(),
-    pl.String: pa.string(),
-}
 
 
 def _typed_schema() -> dict[str, pl.DataType]:
-    """The type each raw MarineCadastre 2015 column is checked against by portcap."""
-    canonical = {column.name: column.dtype for column in AIS_PING_COLUMNS}
-    schema: dict[str, pl.DataType] = {}
-    for raw, name in raw_column_map("marinecadastre_2015").items():
-        dtype = canonical[name]
-        schema[raw] = pl.String() if name == "imo" else dtype
-    return schema
+    """The type portcap reads each raw MarineCadastre 2015 column as (times as text)."""
+    return read.typed_csv_dtypes(raw_column_map("marinecadastre_2015"))
 
 
 def _typed_read_polars(path: Path, schema: dict[str, pl.DataType]) -> pl.DataFrame:
     """Every column in its type (times parsed), with polars' multi-threaded reader."""
-    overrides = {raw: dtype for raw, dtype in schema.items() if raw != "BaseDateTime"}
-    return pl.read_csv(path, schema_overrides=overrides).with_columns(
+    return pl.read_csv(path, schema_overrides=schema).with_columns(
         pl.col("BaseDateTime").str.to_datetime(_TIME_FORMAT, time_unit="us")
     )
 
 
 def _typed_read_arrow(path: Path, schema: dict[str, pl.DataType]) -> pa.Table:
     """Every column in its type (times parsed), with pyarrow's multi-threaded reader."""
-    types = {raw: _ARROW_TYPES.get(type(dtype), pa.string()) for raw, dtype in schema.items()}
+    # polars' own mapping of its types to Arrow's (text as large_string, which pyarrow's
+    # CSV reader converts to; its newer string_view it does not)
+    arrow = pl.Schema(schema).to_arrow(compat_level=pl.CompatLevel.oldest())
+    types = {field.name: field.type for field in arrow}
     types["BaseDateTime"] = pa.timestamp("us")
     return pa_csv.read_csv(path, convert_options=pa_csv.ConvertOptions(column_types=types))
 

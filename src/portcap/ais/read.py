@@ -69,6 +69,7 @@ __all__ = [
     "read_ais_parquet",
     "read_marinecadastre_csv",
     "read_nmea",
+    "typed_csv_dtypes",
 ]
 
 #: The full header line of each MarineCadastre generation (``Cargo`` is not read).
@@ -632,8 +633,24 @@ def _detect_convention(file: str, columns: Iterable[str]) -> str:
     return best
 
 
-def _typed_csv_dtypes(columns: dict[str, str]) -> dict[str, pl.DataType]:
-    """Dtypes for the fast path: the canonical dtypes, IMO and times as text."""
+def typed_csv_dtypes(columns: dict[str, str]) -> dict[str, pl.DataType]:
+    """Return the type each raw CSV column is read as on the fast path: its canonical dtype.
+
+    IMO and times are read as text (IMO is parsed once per run of equal texts, times
+    with the file's layout). ``bench/bench_ships.py`` uses this for its typed-read floor.
+
+    Parameters
+    ----------
+    columns
+        Raw name -> canonical name, e.g. :func:`~portcap.ais.schema.raw_column_map`.
+
+    Examples
+    --------
+    >>> from portcap.ais.schema import raw_column_map
+    >>> dtypes = typed_csv_dtypes(raw_column_map("marinecadastre_2015"))
+    >>> dtypes["MMSI"], dtypes["BaseDateTime"], dtypes["Length"], dtypes["IMO"]
+    (Int64, String, Float64, String)
+    """
     return {
         raw: (pl.String() if canonical in ("imo", "timestamp") else _PING_COLUMNS[canonical].dtype)
         for raw, canonical in columns.items()
@@ -747,7 +764,7 @@ def _fast_csv_plan(
     lines, named after ``layout``.
     """
     header, columns, time_format = layout
-    dtypes = _typed_csv_dtypes(columns)
+    dtypes = typed_csv_dtypes(columns)
     last = header[-1]
     # Every header column must be read for polars to notice rows with too many fields;
     # the ones not needed (e.g. Cargo) are read as text and only looked at for nulls.
